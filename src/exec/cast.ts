@@ -1,0 +1,163 @@
+import type { DataType } from '../core/types.js';
+import { simpleString } from '../core/types.js';
+import { formatDate, formatTimestamp, parseDate, parseTimestamp, MICROS_PER_DAY, MICROS_PER_SECOND } from '../core/datetime.js';
+
+/**
+ * Spark's cast rules (non-ANSI): a value that does not convert becomes null
+ * (e.g. 'abc' cast to int), never an error. Returns the converter for
+ * non-null internal values, or undefined when Spark does not allow the cast.
+ */
+export function castFunction(from: DataType, to: DataType): ((v: any) => unknown) | undefined {
+  if (from.kind === to.kind && from.kind !== 'decimal' && from.kind !== 'array' && from.kind !== 'map' && from.kind !== 'struct') return (v) => v;
+  if (from.kind === 'null') return () => null;
+  switch (to.kind) {
+    case 'string': return toStringFn(from);
+    case 'boolean':
+      if (from.kind === 'string') return (s: string) => { const t = s.trim().toLowerCase(); return TRUE_STR.has(t) ? true : FALSE_STR.has(t) ? false : null; };
+      if (isNum(from)) return (n: number) => n !== 0;
+      if (from.kind === 'timestamp' || from.kind === 'date') return from.kind === 'timestamp' ? (n: number) => n !== 0 : undefined;
+      return undefined;
+    case 'int': return toIntegral(from, 32);
+    case 'long': return toIntegral(from, 64);
+    case 'float': case 'double': case 'decimal': {
+      const round = to.kind === 'float' ? Math.fround : to.kind === 'decimal' ? decimalRounder(to.scale, to.precision) : (x: number) => x;
+      if (isNum(from)) return (n: number) => round(n);
+      if (from.kind === 'boolean') return (b: boolean) => (b ? 1 : 0);
+      if (from.kind === 'string') return (s: string) => { const n = parseNumber(s); return n === null ? null : round(n); };
+      if (from.kind === 'timestamp') return (t: number) => round(t / MICROS_PER_SECOND);
+      return undefined;
+    }
+    case 'date':
+      if (from.kind === 'string') return (s: string) => parseDate(s);
+      if (from.kind === 'timestamp') return (t: number) => Math.floor(t / MICROS_PER_DAY);
+      return undefined;
+    case 'timestamp':
+      if (from.kind === 'string') return (s: string) => parseTimestamp(s);
+      if (from.kind === 'date') return (d: number) => d * MICROS_PER_DAY;
+      if (isNum(from)) return (n: number) => Math.trunc(n * MICROS_PER_SECOND);
+      if (from.kind === 'boolean') return (b: boolean) => (b ? 1 : 0);
+      return undefined;
+    case 'binary':
+      if (from.kind === 'string') return (s: string) => new TextEncoder().encode(s);
+      return undefined;
+    case 'array': {
+      if (from.kind !== 'array') return undefined;
+      const el = castFunction(from.elementType, to.elementType);
+      return el && ((a: unknown[]) => a.map((x) => (x === null ? null : el(x))));
+    }
+    case 'map': {
+      if (from.kind !== 'map') return undefined;
+      const k = castFunction(from.keyType, to.keyType);
+      const v = castFunction(from.valueType, to.valueType);
+      if (!k || !v) return undefined;
+      return (m: Map<unknown, unknown>) => new Map([...m].map(([a, b]) => [k(a), b === null ? null : v(b)]));
+    }
+    case 'struct': {
+      if (from.kind !== 'struct' || from.fields.length !== to.fields.length) return undefined;
+      const fs = from.fields.map((f, i) => castFunction(f.dataType, to.fields[i]!.dataType));
+      if (fs.some((f) => !f)) return undefined;
+      return (s: unknown[]) => s.map((x, i) => (x === null ? null : fs[i]!(x)));
+    }
+    case 'null': return undefined;
+  }
+}
+
+const TRUE_STR = new Set(['t', 'true', 'y', 'yes', '1']);
+const FALSE_STR = new Set(['f', 'false', 'n', 'no', '0']);
+
+function isNum(t: DataType): boolean {
+  return t.kind === 'int' || t.kind === 'long' || t.kind === 'float' || t.kind === 'double' || t.kind === 'decimal';
+}
+
+const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[dDfF]?$/;
+
+/** Spark's string → number: trims, accepts Infinity/NaN spellings, else null. */
+export function parseNumber(s: string): number | null {
+  const t = s.trim();
+  if (NUM_RE.test(t)) return Number(t.replace(/[dDfF]$/, ''));
+  const l = t.toLowerCase();
+  if (l === 'nan') return NaN;
+  if (l === 'infinity' || l === '+infinity' || l === 'inf' || l === '+inf') return Infinity;
+  if (l === '-infinity' || l === '-inf') return -Infinity;
+  return null;
+}
+
+function toIntegral(from: DataType, bits: 32 | 64): ((v: any) => unknown) | undefined {
+  const wrap = bits === 32 ? (n: number) => n | 0 : (n: number) => n;
+  const fromFrac = bits === 32
+    ? (n: number) => (n !== n ? 0 : n >= 2147483647 ? 2147483647 : n <= -2147483648 ? -2147483648 : Math.trunc(n))
+    : (n: number) => (n !== n ? 0 : n >= 9223372036854775807 ? 9223372036854775807 : n <= -9223372036854775808 ? -9223372036854775808 : Math.trunc(n));
+  switch (from.kind) {
+    case 'int': case 'long': return wrap;
+    case 'float': case 'double': case 'decimal': return fromFrac;
+    case 'boolean': return (b: boolean) => (b ? 1 : 0);
+    case 'string':
+      return (s: string) => {
+        const t = s.trim();
+        if (!/^[+-]?\d+(\.\d*)?$/.test(t)) return null;
+        const n = Math.trunc(Number(t));
+        if (bits === 32 && (n > 2147483647 || n < -2147483648)) return null;
+        return n;
+      };
+    case 'timestamp': return (t: number) => wrap(Math.floor(t / MICROS_PER_SECOND));
+    case 'date': return undefined;
+    default: return undefined;
+  }
+}
+
+function decimalRounder(scale: number, precision: number): (x: number) => number | null {
+  const f = 10 ** scale;
+  const limit = 10 ** (precision - scale);
+  return (x: number) => {
+    const r = Math.round(Math.abs(x) * f) / f * Math.sign(x);
+    return Math.abs(r) >= limit || r !== r ? null : r;
+  };
+}
+
+/** How Spark renders a value of type `from` as a string (cast to string, show(), concat). */
+export function toStringFn(from: DataType): (v: any) => string {
+  switch (from.kind) {
+    case 'string': return (s: string) => s;
+    case 'boolean': return (b: boolean) => (b ? 'true' : 'false');
+    case 'int': case 'long': return (n: number) => String(n);
+    case 'float': case 'double': return formatDouble;
+    case 'decimal': { const s = from.scale; return (n: number) => n.toFixed(s); }
+    case 'date': return formatDate;
+    case 'timestamp': return (t: number) => formatTimestamp(t);
+    case 'binary': return (b: Uint8Array) => new TextDecoder().decode(b);
+    case 'array': {
+      const el = toStringFn(from.elementType);
+      return (a: unknown[]) => `[${a.map((x) => (x === null ? 'null' : el(x))).join(', ')}]`;
+    }
+    case 'map': {
+      const k = toStringFn(from.keyType);
+      const v = toStringFn(from.valueType);
+      return (m: Map<unknown, unknown>) => `{${[...m].map(([a, b]) => `${k(a)} -> ${b === null ? 'null' : v(b)}`).join(', ')}}`;
+    }
+    case 'struct': {
+      const fs = from.fields.map((f) => toStringFn(f.dataType));
+      return (s: unknown[]) => `{${s.map((x, i) => (x === null ? 'null' : fs[i]!(x))).join(', ')}}`;
+    }
+    case 'null': return () => 'null';
+  }
+}
+
+/** Java's Double.toString, which Spark uses: `1.0`, `0.1`, `1.0E10`, `NaN`, `Infinity`. */
+export function formatDouble(n: number): string {
+  if (n !== n) return 'NaN';
+  if (n === Infinity) return 'Infinity';
+  if (n === -Infinity) return '-Infinity';
+  if (n === 0) return Object.is(n, -0) ? '-0.0' : '0.0';
+  const abs = Math.abs(n);
+  if (abs >= 1e-3 && abs < 1e7) {
+    const s = String(n);
+    return s.includes('.') || s.includes('e') ? s : s + '.0';
+  }
+  const [mant, exp] = n.toExponential().split('e') as [string, string];
+  const m = mant.includes('.') ? mant : mant + '.0';
+  return `${m}E${Number(exp)}`;
+}
+
+export function castDisplay(child: string, to: DataType): string {
+  return `CAST(${child} AS ${simpleString(to).toUpperCase()})`;
+}
