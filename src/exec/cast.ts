@@ -1,21 +1,27 @@
 import type { DataType } from '../core/types.js';
 import { simpleString } from '../core/types.js';
-import { formatDate, formatTimestamp, parseDate, parseTimestamp, MICROS_PER_DAY, MICROS_PER_SECOND } from '../core/datetime.js';
+import { formatDate, formatTimestamp, parseDate, MICROS_PER_DAY, MICROS_PER_SECOND } from '../core/datetime.js';
+import { getZone, parseTimestampIn, type Zone } from './functions/time-zone.js';
 
 /**
  * Spark's cast rules (non-ANSI): a value that does not convert becomes null
  * (e.g. 'abc' cast to int), never an error. Returns the converter for
  * non-null internal values, or undefined when Spark does not allow the cast.
+ * `timeZone` (spark.sql.session.timeZone) is where strings and dates meet
+ * timestamps: '2024-01-01 10:00' is read, and timestamps are printed and
+ * cut to dates, in that zone.
  */
-export function castFunction(from: DataType, to: DataType): ((v: any) => unknown) | undefined {
+export function castFunction(from: DataType, to: DataType, timeZone = 'UTC'): ((v: any) => unknown) | undefined {
   if (from.kind === to.kind && from.kind !== 'decimal' && from.kind !== 'array' && from.kind !== 'map' && from.kind !== 'struct') return (v) => v;
   if (from.kind === 'null') return () => null;
+  const zone = (): Zone => getZone(timeZone);
   switch (to.kind) {
-    case 'string': return toStringFn(from);
+    case 'string': return toStringFn(from, timeZone);
     case 'boolean':
       if (from.kind === 'string') return (s: string) => { const t = s.trim().toLowerCase(); return TRUE_STR.has(t) ? true : FALSE_STR.has(t) ? false : null; };
       if (isNum(from)) return (n: number) => n !== 0;
-      if (from.kind === 'timestamp' || from.kind === 'date') return from.kind === 'timestamp' ? (n: number) => n !== 0 : undefined;
+      if (from.kind === 'timestamp') return (n: number) => n !== 0;
+      if (from.kind === 'date') return () => null; // allowed by Spark with ANSI off, always null
       return undefined;
     case 'int': return toIntegral(from, 32);
     case 'long': return toIntegral(from, 64);
@@ -25,36 +31,44 @@ export function castFunction(from: DataType, to: DataType): ((v: any) => unknown
       if (from.kind === 'boolean') return (b: boolean) => (b ? 1 : 0);
       if (from.kind === 'string') return (s: string) => { const n = parseNumber(s); return n === null ? null : round(n); };
       if (from.kind === 'timestamp') return (t: number) => round(t / MICROS_PER_SECOND);
+      if (from.kind === 'date') return () => null;
       return undefined;
     }
     case 'date':
       if (from.kind === 'string') return (s: string) => parseDate(s);
-      if (from.kind === 'timestamp') return (t: number) => Math.floor(t / MICROS_PER_DAY);
+      if (from.kind === 'timestamp') {
+        const z = zone();
+        return (t: number) => Math.floor((t + z.offsetMs(Math.floor(t / 1000)) * 1000) / MICROS_PER_DAY);
+      }
       return undefined;
     case 'timestamp':
-      if (from.kind === 'string') return (s: string) => parseTimestamp(s);
-      if (from.kind === 'date') return (d: number) => d * MICROS_PER_DAY;
-      if (isNum(from)) return (n: number) => Math.trunc(n * MICROS_PER_SECOND);
+      if (from.kind === 'string') { const z = zone(); return (s: string) => parseTimestampIn(s, z); }
+      if (from.kind === 'date') { const z = zone(); return (d: number) => z.toUtcMs(d * 86_400_000) * 1000; }
+      // Fractional seconds keep microseconds; NaN and infinities have no instant.
+      if (isNum(from)) return (n: number) => (Number.isFinite(n) ? Math.trunc(n * MICROS_PER_SECOND) : null);
       if (from.kind === 'boolean') return (b: boolean) => (b ? 1 : 0);
       return undefined;
     case 'binary':
       if (from.kind === 'string') return (s: string) => new TextEncoder().encode(s);
+      // Integers become their big-endian two's-complement bytes (4 for int, 8 for bigint), as in Spark.
+      if (from.kind === 'int') return (n: number) => { const b = new Uint8Array(4); new DataView(b.buffer).setInt32(0, n); return b; };
+      if (from.kind === 'long') return (n: number) => { const b = new Uint8Array(8); new DataView(b.buffer).setBigInt64(0, BigInt(n)); return b; };
       return undefined;
     case 'array': {
       if (from.kind !== 'array') return undefined;
-      const el = castFunction(from.elementType, to.elementType);
+      const el = castFunction(from.elementType, to.elementType, timeZone);
       return el && ((a: unknown[]) => a.map((x) => (x === null ? null : el(x))));
     }
     case 'map': {
       if (from.kind !== 'map') return undefined;
-      const k = castFunction(from.keyType, to.keyType);
-      const v = castFunction(from.valueType, to.valueType);
+      const k = castFunction(from.keyType, to.keyType, timeZone);
+      const v = castFunction(from.valueType, to.valueType, timeZone);
       if (!k || !v) return undefined;
       return (m: Map<unknown, unknown>) => new Map([...m].map(([a, b]) => [k(a), b === null ? null : v(b)]));
     }
     case 'struct': {
       if (from.kind !== 'struct' || from.fields.length !== to.fields.length) return undefined;
-      const fs = from.fields.map((f, i) => castFunction(f.dataType, to.fields[i]!.dataType));
+      const fs = from.fields.map((f, i) => castFunction(f.dataType, to.fields[i]!.dataType, timeZone));
       if (fs.some((f) => !f)) return undefined;
       return (s: unknown[]) => s.map((x, i) => (x === null ? null : fs[i]!(x)));
     }
@@ -94,13 +108,14 @@ function toIntegral(from: DataType, bits: 32 | 64): ((v: any) => unknown) | unde
     case 'string':
       return (s: string) => {
         const t = s.trim();
-        if (!/^[+-]?\d+(\.\d*)?$/.test(t)) return null;
+        if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return null;
         const n = Math.trunc(Number(t));
         if (bits === 32 && (n > 2147483647 || n < -2147483648)) return null;
-        return n;
+        if (bits === 64 && (n > 9223372036854775807 || n < -9223372036854775808)) return null;
+        return n === 0 ? 0 : n;
       };
     case 'timestamp': return (t: number) => wrap(Math.floor(t / MICROS_PER_SECOND));
-    case 'date': return undefined;
+    case 'date': return () => null; // allowed by Spark with ANSI off, always null
     default: return undefined;
   }
 }
@@ -114,28 +129,33 @@ function decimalRounder(scale: number, precision: number): (x: number) => number
   };
 }
 
-/** How Spark renders a value of type `from` as a string (cast to string, show(), concat). */
-export function toStringFn(from: DataType): (v: any) => string {
+/** How Spark renders a value of type `from` as a string (cast to string, show(), concat); timestamps print in `timeZone`. */
+export function toStringFn(from: DataType, timeZone = 'UTC'): (v: any) => string {
   switch (from.kind) {
     case 'string': return (s: string) => s;
     case 'boolean': return (b: boolean) => (b ? 'true' : 'false');
     case 'int': case 'long': return (n: number) => String(n);
-    case 'float': case 'double': return formatDouble;
+    case 'float': return formatFloat;
+    case 'double': return formatDouble;
     case 'decimal': { const s = from.scale; return (n: number) => n.toFixed(s); }
     case 'date': return formatDate;
-    case 'timestamp': return (t: number) => formatTimestamp(t);
+    case 'timestamp': {
+      const z = getZone(timeZone);
+      if (z.fixed) { const off = z.offsetMs(0) / 60_000; return (t: number) => formatTimestamp(t, off); }
+      return (t: number) => formatTimestamp(t, z.offsetMs(Math.floor(t / 1000)) / 60_000);
+    }
     case 'binary': return (b: Uint8Array) => new TextDecoder().decode(b);
     case 'array': {
-      const el = toStringFn(from.elementType);
+      const el = toStringFn(from.elementType, timeZone);
       return (a: unknown[]) => `[${a.map((x) => (x === null ? 'null' : el(x))).join(', ')}]`;
     }
     case 'map': {
-      const k = toStringFn(from.keyType);
-      const v = toStringFn(from.valueType);
+      const k = toStringFn(from.keyType, timeZone);
+      const v = toStringFn(from.valueType, timeZone);
       return (m: Map<unknown, unknown>) => `{${[...m].map(([a, b]) => `${k(a)} -> ${b === null ? 'null' : v(b)}`).join(', ')}}`;
     }
     case 'struct': {
-      const fs = from.fields.map((f) => toStringFn(f.dataType));
+      const fs = from.fields.map((f) => toStringFn(f.dataType, timeZone));
       return (s: unknown[]) => `{${s.map((x, i) => (x === null ? 'null' : fs[i]!(x))).join(', ')}}`;
     }
     case 'null': return () => 'null';
@@ -156,6 +176,19 @@ export function formatDouble(n: number): string {
   const [mant, exp] = n.toExponential().split('e') as [string, string];
   const m = mant.includes('.') ? mant : mant + '.0';
   return `${m}E${Number(exp)}`;
+}
+
+/**
+ * Java's Float.toString: the shortest decimal that reads back as the same
+ * float (0.1f prints as 0.1, not 0.10000000149011612), in Java's layout.
+ */
+export function formatFloat(f: number): string {
+  if (!Number.isFinite(f) || f === 0) return formatDouble(f);
+  for (let p = 1; p <= 9; p++) {
+    const s = Number(f.toPrecision(p));
+    if (Math.fround(s) === f) return formatDouble(s);
+  }
+  return formatDouble(f);
 }
 
 export function castDisplay(child: string, to: DataType): string {

@@ -14,11 +14,14 @@ export function argInfo(e: Bound): ArgInfo {
     : { type: e.type, nullable: e.nullable, foldable, display: boundDisplay(e) };
 }
 
-/** Wraps `e` in a cast to `to` (Spark's non-ANSI cast: unconvertible values become null). */
-export function castTo(e: Bound, to: DataType, explicit = false): Bound {
+/**
+ * Wraps `e` in a cast to `to` (Spark's non-ANSI cast: unconvertible values
+ * become null). `timeZone` is the session zone used between strings, dates and timestamps.
+ */
+export function castTo(e: Bound, to: DataType, explicit = false, timeZone = 'UTC'): Bound {
   if (typeEquals(e.type, to) && e.type.kind !== 'decimal') return e;
   if (e.type.kind === 'decimal' && typeEquals(e.type, to)) return e;
-  const f = castFunction(e.type, to);
+  const f = castFunction(e.type, to, timeZone);
   if (!f) {
     throw new AnalysisException('CAST_NOT_SUPPORTED',
       `Cannot cast ${boundDisplay(e)} from ${simpleString(e.type)} to ${simpleString(to)}${explicit ? '' : ' (needed to make the types match)'}; ` +
@@ -41,7 +44,7 @@ export function bindScalar(fn: ScalarFunction, args: readonly Bound[], ctx: Func
   const r = fn.resolve(args.map(argInfo), ctx);
   const cast = args.map((a, i) => {
     const t = r.argTypes?.[i];
-    return t === undefined ? a : castTo(a, t);
+    return t === undefined ? a : castTo(a, t, false, ctx.timeZone);
   });
   const nullSafe = r.nullSafe ?? false;
   const nullable = r.nullable ?? (nullSafe ? true : cast.some((a) => a.nullable));

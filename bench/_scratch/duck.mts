@@ -1,0 +1,12 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+const inst = await DuckDBInstance.create(':memory:');
+const con = await inst.connect();
+const q = async (s: string) => { const r = await con.runAndReadAll(s); console.log(s, '=>', JSON.stringify(r.getRowObjectsJS(), (k,v)=>typeof v==='bigint'?`${v}n`:v)); };
+await q('select version()');
+await q('select 7/2 as a, 7//2 as b, 1/0 as c, 1//0 as d, 7 % 0 as e, 7.0/0 as f, -7 % 3 as g');
+await q("select 'B' < 'a' as x, 'é' > 'z' as y");
+await q("select avg(x), sum(x), stddev_samp(x), var_pop(x) from (values (1),(2),(4)) t(x)");
+await q("select stddev_samp(x), var_pop(x) from (values (1)) t(x)");
+await q("select cast(date '2020-01-02' as varchar), cast(2.5 as int), cast(-2.5 as int), cast(3.7::double as bigint), cast(true as int)");
+await q("select substring('hello', 0, 2), substring('hello', -3, 2), lpad('ab', 5, 'xy'), lpad('abcdef', 3, 'x'), concat('a', null), concat_ws('-', 'a', null, 'b')");
+await q("select trim('  a  '), length('héllo'), upper(null)");

@@ -1,0 +1,11 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+const inst = await DuckDBInstance.create(':memory:');
+const con = await inst.connect();
+const q = async (s: string) => { try { const r = await con.runAndReadAll(s); console.log(s, '=>', r.getRowsJS(), r.columnNames(), r.columnTypes().map(String)); } catch (e) { console.log(s, 'ERR', (e as Error).message); } };
+await q("select date '2020-01-02' as d, 3::bigint as l, 1.5::double as x, true as b, [1,2] as a");
+await q("select coalesce(list(s) filter (where s is not null), []) from (values (null::varchar)) t(s)");
+await q("select list_sort(list(s)) from (values ('b'),('a'),(null)) t(s)");
+await q("select try_cast(' 12 ' as int), try_cast('1a' as int), try_cast('' as int), cast(1.9::double as int)");
+await q("select count(distinct x) from (values (0.0::double),(-0.0::double)) t(x)");
+await q("select 'a' || null, concat_ws('-', null, null)");
+await q("select sum(x) from (values (1::int)) t(x) where false");

@@ -1,0 +1,52 @@
+/**
+ * Spark's functions under Spark's names (`col`, `lit`, `when`, `explode`,
+ * `split`, `sum`, `window`, ...). Import as a namespace
+ * (`import { functions as F } from 'spate'`) or by name from 'spate/functions'.
+ * Arguments that are columns accept a Column or a column name string, as in PySpark.
+ */
+import { parseExpression } from '../sql/index.js';
+import { call, column as columnExpr } from '../plan/expr.js';
+import { Column, fromExpr, litExpr, toColumnExpr } from './column.js';
+import { markBroadcast, type DataFrame } from './dataframe.js';
+
+export * from './functions-scalar.js';
+export * from './functions-aggregate.js';
+
+/** A column by name ('x', 'struct.field', 'alias.x', or '*'). */
+export function col(name: string): Column {
+  return fromExpr(toColumnExpr(name));
+}
+/** Same as col(). */
+export function column(name: string): Column {
+  return fromExpr(name === '*' ? { kind: 'star' } : columnExpr(name));
+}
+/** A literal: numbers (int when integral and 32-bit, else double), strings, booleans, null, Date (timestamp), arrays, Maps, objects (struct). */
+export function lit(value: unknown): Column {
+  return fromExpr(litExpr(value));
+}
+/** A SQL expression string: expr("amount * 2 AS doubled"). */
+export function expr(sql: string): Column {
+  return fromExpr(parseExpression(sql));
+}
+/** CASE WHEN: when(cond, value).when(cond2, value2).otherwise(other). */
+export function when(condition: Column, value: unknown): Column {
+  return fromExpr({ kind: 'case', branches: [[condition.expr, litExpr(value)]] });
+}
+
+export function asc(name: string | Column): Column { return new Column(toColumnExpr(name)).asc(); }
+export function asc_nulls_first(name: string | Column): Column { return new Column(toColumnExpr(name)).asc_nulls_first(); }
+export function asc_nulls_last(name: string | Column): Column { return new Column(toColumnExpr(name)).asc_nulls_last(); }
+export function desc(name: string | Column): Column { return new Column(toColumnExpr(name)).desc(); }
+export function desc_nulls_first(name: string | Column): Column { return new Column(toColumnExpr(name)).desc_nulls_first(); }
+export function desc_nulls_last(name: string | Column): Column { return new Column(toColumnExpr(name)).desc_nulls_last(); }
+
+/** One output row per array element (or map entry, as key and value); rows with null or empty collections are dropped. */
+export function explode(c: Column | string): Column { return fromExpr(call('explode', [toColumnExpr(c)])); }
+/** explode() that keeps rows with a null or empty collection, with a null element. */
+export function explode_outer(c: Column | string): Column { return fromExpr(call('explode_outer', [toColumnExpr(c)])); }
+/** explode() with the element's position as a `pos` column. */
+export function posexplode(c: Column | string): Column { return fromExpr(call('posexplode', [toColumnExpr(c)])); }
+export function posexplode_outer(c: Column | string): Column { return fromExpr(call('posexplode_outer', [toColumnExpr(c)])); }
+
+/** Marks a DataFrame small enough to build the join hash table on (Spark's broadcast hint). */
+export function broadcast(df: DataFrame): DataFrame { return markBroadcast(df); }

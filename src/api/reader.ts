@@ -1,0 +1,69 @@
+import { SpateError } from '../core/errors.js';
+import { parseSchema } from '../core/ddl.js';
+import { StringType, StructField, StructType } from '../core/types.js';
+import { inferSchemaSync } from '../io/index.js';
+import { node } from '../plan/logical.js';
+import { DataFrame } from './dataframe.js';
+import type { SparkSession } from './session.js';
+
+export type FileFormat = 'csv' | 'json' | 'text' | 'parquet';
+const FORMATS: readonly FileFormat[] = ['csv', 'json', 'text', 'parquet'];
+
+/** Option values as Spark keeps them: strings (true → 'true'). */
+export function optionString(key: string, value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  throw new SpateError('INVALID_OPTION', `Option '${key}' must be a string, number or boolean, got ${value === null ? 'null' : typeof value}.`);
+}
+
+/**
+ * `spark.read`: loads files into a DataFrame. Without a schema the files are
+ * sampled now (as Spark does) to infer one: csv gives strings unless
+ * inferSchema is set; json infers from every record.
+ */
+export class DataFrameReader {
+  private fmt: FileFormat | undefined;
+  private readonly opts: Record<string, string> = {};
+  private userSchema: StructType | undefined;
+
+  constructor(private readonly session: SparkSession) {}
+
+  format(source: string): this {
+    const f = source.toLowerCase() as FileFormat;
+    if (!FORMATS.includes(f)) {
+      throw new SpateError('UNSUPPORTED_FORMAT', `Data source '${source}' is not supported by spark.read; use one of ${FORMATS.join(', ')}.`);
+    }
+    this.fmt = f;
+    return this;
+  }
+  option(key: string, value: string | number | boolean): this {
+    this.opts[key] = optionString(key, value);
+    return this;
+  }
+  options(opts: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(opts)) this.option(k, v);
+    return this;
+  }
+  /** The schema as a StructType or a DDL string ("name STRING, age INT"). */
+  schema(schema: StructType | string): this {
+    this.userSchema = typeof schema === 'string' ? parseSchema(schema) : schema;
+    return this;
+  }
+
+  load(...paths: (string | readonly string[])[]): DataFrame {
+    const list = paths.flat() as string[];
+    if (list.length === 0 && this.opts.path) list.push(this.opts.path);
+    if (list.length === 0) throw new SpateError('PATH_REQUIRED', 'load() needs a path: spark.read.format(...).load("dir/or/file").');
+    const format = this.fmt ?? 'parquet';
+    const schema = this.userSchema ?? (format === 'text'
+      ? StructType([StructField('value', StringType, true)])
+      : inferSchemaSync(format, list, this.opts, { timeZone: this.session.timeZone() }));
+    const df = new DataFrame(this.session, node({ kind: 'fileRelation', format, paths: list, options: { ...this.opts }, schema }));
+    df.analyze();
+    return df;
+  }
+  csv(...paths: (string | readonly string[])[]): DataFrame { return this.format('csv').load(...paths); }
+  json(...paths: (string | readonly string[])[]): DataFrame { return this.format('json').load(...paths); }
+  parquet(...paths: (string | readonly string[])[]): DataFrame { return this.format('parquet').load(...paths); }
+  text(...paths: (string | readonly string[])[]): DataFrame { return this.format('text').load(...paths); }
+}

@@ -1,0 +1,65 @@
+import { SpateError } from '../core/errors.js';
+import { writeFiles } from '../io/index.js';
+import type { DataFrame } from './dataframe.js';
+import { optionString, type FileFormat } from './reader.js';
+
+export type SaveMode = 'error' | 'errorifexists' | 'overwrite' | 'append' | 'ignore';
+const MODES: readonly SaveMode[] = ['error', 'errorifexists', 'overwrite', 'append', 'ignore'];
+
+/**
+ * `df.write`: saves a DataFrame as files in Spark's layout (part files,
+ * `_SUCCESS`, `key=value/` directories for partitionBy). Saving is async.
+ */
+export class DataFrameWriter {
+  private fmt: FileFormat = 'parquet';
+  private saveMode: SaveMode = 'errorifexists';
+  private readonly opts: Record<string, string> = {};
+  private partitionCols: string[] = [];
+
+  constructor(private readonly df: DataFrame) {}
+
+  format(source: string): this {
+    const f = source.toLowerCase();
+    if (f !== 'csv' && f !== 'json' && f !== 'text' && f !== 'parquet') {
+      throw new SpateError('UNSUPPORTED_FORMAT', `Data source '${source}' is not supported by df.write; use csv, json, text or parquet.`);
+    }
+    this.fmt = f;
+    return this;
+  }
+  /** error/errorifexists (default), overwrite, append or ignore. */
+  mode(mode: string): this {
+    const m = mode.toLowerCase() as SaveMode;
+    if (!MODES.includes(m)) throw new SpateError('INVALID_SAVE_MODE', `Unknown save mode '${mode}'. Use one of: ${MODES.join(', ')}.`);
+    this.saveMode = m;
+    return this;
+  }
+  option(key: string, value: string | number | boolean): this {
+    this.opts[key] = optionString(key, value);
+    return this;
+  }
+  options(opts: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(opts)) this.option(k, v);
+    return this;
+  }
+  partitionBy(...cols: (string | readonly string[])[]): this {
+    this.partitionCols = cols.flat() as string[];
+    const names = this.df.columns.map((c) => c.toLowerCase());
+    for (const c of this.partitionCols) {
+      if (!names.includes(c.toLowerCase())) {
+        throw new SpateError('COLUMN_NOT_FOUND', `partitionBy('${c}'): no such column. Available: ${this.df.columns.join(', ')}.`);
+      }
+    }
+    return this;
+  }
+
+  async save(path?: string): Promise<void> {
+    const target = path ?? this.opts.path;
+    if (!target) throw new SpateError('PATH_REQUIRED', 'save() needs a path: df.write.format(...).save("out/dir").');
+    const b = await this.df.collectBatch();
+    await writeFiles(this.fmt, target, b.schema, [b], this.opts, this.saveMode, this.partitionCols, { timeZone: this.df.sparkSession.timeZone() });
+  }
+  async csv(path: string): Promise<void> { return this.format('csv').save(path); }
+  async json(path: string): Promise<void> { return this.format('json').save(path); }
+  async parquet(path: string): Promise<void> { return this.format('parquet').save(path); }
+  async text(path: string): Promise<void> { return this.format('text').save(path); }
+}

@@ -1,0 +1,236 @@
+import type { RecordBatch } from '../core/batch.js';
+import type { DataType, StructType } from '../core/types.js';
+import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../core/vector.js';
+import type { Bound } from './bound.js';
+
+/**
+ * Whole-stage code generation: a chain of filter and project stages becomes
+ * one JavaScript loop over the rows of a batch, every expression inlined as
+ * local variables (a value and a null flag per sub-expression), so V8 sees a
+ * single monomorphic loop over typed arrays. Function implementations and
+ * literal values enter through the constants array `C`, never as source
+ * text, so no user string is ever spliced into generated code.
+ */
+export type Stage =
+  | { readonly kind: 'filter'; readonly condition: Bound }
+  | { readonly kind: 'project'; readonly exprs: readonly Bound[] };
+
+export interface CompiledPipeline {
+  /** Runs the stages over one batch. */
+  run(batch: RecordBatch): RecordBatch;
+  /** The generated source, for explain('codegen') and debugging. */
+  readonly source: string;
+}
+
+interface Slot { readonly v: string; readonly n: string }
+
+type RunFn = (cols: readonly unknown[], valids: readonly (Uint8Array | null)[], n: number, outs: unknown[], outValids: (Uint8Array | null)[], nulls: Uint8Array) => number;
+
+/** Compiles the stages; `schema` is the output schema (the last project's, or the input's when only filters). */
+export function compilePipeline(input: StructType, stages: readonly Stage[], schema: StructType): CompiledPipeline {
+  const g = new Gen(input);
+  const hasFilter = stages.some((s) => s.kind === 'filter');
+  // Final output expressions over the last project's input env, or pass-through of the input.
+  let finalExprs: readonly Bound[] | null = null;
+  const body: string[] = [];
+  let env: Slot[] | null = null; // null = the input batch columns
+  stages.forEach((s, si) => {
+    if (s.kind === 'filter') {
+      const c = g.expr(s.condition, env, body);
+      body.push(`if (${c.n} || !${c.v}) continue;`);
+    } else if (si === stages.length - 1) {
+      finalExprs = s.exprs;
+    } else {
+      env = s.exprs.map((e) => {
+        const r = g.expr(e, env, body);
+        const k = g.fresh();
+        body.push(`const v${k} = ${r.v}; const n${k} = ${r.n};`);
+        return { v: `v${k}`, n: `n${k}` };
+      });
+    }
+  });
+  // Outputs: a pass-through input column with no filter before it is reused as is (no copy).
+  const passthrough: (number | null)[] = [];
+  const writes: string[] = [];
+  const outCount = schema.fields.length;
+  for (let c = 0; c < outCount; c++) {
+    const fe = finalExprs as readonly Bound[] | null;
+    const e: Bound | null = fe ? fe[c]! : null;
+    if (!hasFilter && env === null && e !== null && e.kind === 'ref') { passthrough.push(e.index); continue; }
+    if (e === null && !hasFilter) { passthrough.push(c); continue; }
+    passthrough.push(null);
+    const r = e === null ? g.inputSlot(c, body) : g.expr(e, env, body);
+    const t = schema.fields[c]!.dataType;
+    const store = t.kind === 'boolean' ? `(${r.v} ? 1 : 0)` : r.v;
+    if (r.n === 'false') writes.push(`o${c}[o] = ${store};`);
+    else writes.push(`if (${r.n}) { om${c}[o] = 0; nulls[${c}] = 1; } else o${c}[o] = ${store};`);
+  }
+  const needLoop = passthrough.some((p) => p === null) || hasFilter;
+  const src = [
+    '"use strict";',
+    ...g.constDecls,
+    'return function run(cols, valids, n, outs, outValids, nulls) {',
+    ...g.colDecls,
+    ...passthrough.map((p, c) => (p === null ? `const o${c} = outs[${c}], om${c} = outValids[${c}];` : '')).filter((x) => x),
+    'let o = 0;',
+    needLoop ? 'for (let i = 0; i < n; i++) {' : 'for (let i = 0; i < 0; i++) {',
+    ...body,
+    ...writes,
+    'o++;',
+    '}',
+    needLoop ? 'return o;' : 'return n;',
+    '};',
+  ].join('\n');
+  const fn = new Function('C', src)(g.constants) as RunFn;
+  return {
+    source: src,
+    run(batch: RecordBatch): RecordBatch {
+      const n = batch.numRows;
+      const cols = batch.columns.map((v) => v.values);
+      const valids = batch.columns.map((v) => v.validity);
+      const outVals: unknown[] = [];
+      const outValids: (Uint8Array | null)[] = [];
+      for (let c = 0; c < outCount; c++) {
+        const t = schema.fields[c]!.dataType;
+        if (passthrough[c] !== null) { outVals.push(null); outValids.push(null); continue; }
+        outVals.push(allocValues(t, n));
+        outValids.push(schema.fields[c]!.nullable ? new Uint8Array(n).fill(1) : null);
+      }
+      const nulls = new Uint8Array(outCount);
+      const count = fn(cols, valids, n, outVals, outValids, nulls);
+      const columns: Vector[] = [];
+      for (let c = 0; c < outCount; c++) {
+        const p = passthrough[c];
+        if (p !== null && p !== undefined) {
+          const v = batch.columns[p]!;
+          columns.push(v);
+          continue;
+        }
+        const t = schema.fields[c]!.dataType;
+        columns.push(finishVector(t, outVals[c] as PrimitiveArray | unknown[], nulls[c] ? outValids[c]! : null, count, n));
+      }
+      return { schema, columns, numRows: count };
+    },
+  };
+}
+
+function finishVector(type: DataType, values: PrimitiveArray | unknown[], validity: Uint8Array | null, count: number, cap: number): Vector {
+  if (count === cap) return { type, length: count, values, validity };
+  const v = isTypedStorage(type) ? (values as PrimitiveArray).subarray(0, count) : (values as unknown[]).slice(0, count);
+  return { type, length: count, values: v, validity: validity && validity.subarray(0, count) };
+}
+
+/** Default value of a local of this type, so every local keeps one JS type (monomorphic). */
+function defaultOf(t: DataType): string {
+  if (t.kind === 'boolean') return 'false';
+  return isTypedStorage(t) ? '0' : 'null';
+}
+
+class Gen {
+  readonly constants: unknown[] = [];
+  readonly constDecls: string[] = [];
+  readonly colDecls: string[] = [];
+  private readonly loaded = new Map<number, Slot>();
+  private counter = 0;
+  constructor(private readonly input: StructType) {}
+
+  fresh(): number {
+    return this.counter++;
+  }
+
+  constant(value: unknown): string {
+    const k = this.constants.length;
+    this.constants.push(value);
+    this.constDecls.push(`const K${k} = C[${k}];`);
+    return `K${k}`;
+  }
+
+  /** Loads input column c for row i (once per loop body, at top level). */
+  inputSlot(c: number, body: string[]): Slot {
+    const got = this.loaded.get(c);
+    if (got) return got;
+    const f = this.input.fields[c]!;
+    this.colDecls.push(`const c${c} = cols[${c}], m${c} = valids[${c}];`);
+    const load = f.dataType.kind === 'boolean' ? `c${c}[i] === 1` : `c${c}[i]`;
+    body.push(`const iv${c} = ${load}; const in${c} = m${c} !== null && m${c}[i] === 0;`);
+    const s = { v: `iv${c}`, n: `in${c}` };
+    this.loaded.set(c, s);
+    return s;
+  }
+
+  /** Emits statements computing `e` into `body`; returns the locals holding its value and null flag. */
+  expr(e: Bound, env: readonly Slot[] | null, body: string[]): Slot {
+    switch (e.kind) {
+      case 'ref': {
+        if (env !== null) return env[e.index]!;
+        // Loads must sit at the loop's top level; callers inside branches get pre-loaded slots.
+        return this.inputSlot(e.index, this.topBody ?? body);
+      }
+      case 'lit':
+        if (e.value === null) return { v: defaultOf(e.type), n: 'true' };
+        return { v: this.constant(e.value), n: 'false' };
+      case 'call': return this.call(e, env, body);
+      case 'case': return this.caseWhen(e, env, body);
+    }
+  }
+
+  private topBody: string[] | null = null;
+
+  private call(e: Bound & { kind: 'call' }, env: readonly Slot[] | null, body: string[]): Slot {
+    const args = e.args.map((a) => this.expr(a, env, body));
+    const k = this.fresh();
+    const d = defaultOf(e.type);
+    if (e.nullSafe) {
+      const f = this.constant(e.impl);
+      const passed = args.map((a) => (a.n === 'false' ? a.v : `(${a.n} ? null : ${a.v})`));
+      body.push(`let v${k} = ${f}(${passed.join(', ')}); let n${k} = v${k} === null || v${k} === undefined; if (n${k}) v${k} = ${d};`);
+      return { v: `v${k}`, n: `n${k}` };
+    }
+    const nulls = args.map((a) => a.n).filter((n) => n !== 'false');
+    const anyNull = nulls.length === 0 ? 'false' : nulls.join(' || ');
+    const vals = args.map((a) => a.v);
+    if (e.inline) {
+      const x = e.inline(vals);
+      if (anyNull === 'false') {
+        body.push(`const v${k} = ${x};`);
+        return { v: `v${k}`, n: 'false' };
+      }
+      body.push(`const n${k} = ${anyNull}; const v${k} = n${k} ? ${d} : ${x};`);
+      return { v: `v${k}`, n: `n${k}` };
+    }
+    const f = this.constant(e.impl);
+    body.push(`let n${k} = ${anyNull}; let v${k} = ${d};`);
+    body.push(`if (!n${k}) { v${k} = ${f}(${vals.join(', ')}); if (v${k} === null || v${k} === undefined) { n${k} = true; v${k} = ${d}; } }`);
+    return { v: `v${k}`, n: `n${k}` };
+  }
+
+  private caseWhen(e: Bound & { kind: 'case' }, env: readonly Slot[] | null, body: string[]): Slot {
+    const k = this.fresh();
+    // Input columns used anywhere in the CASE are loaded before it, outside the branches.
+    const outer = this.topBody;
+    this.topBody = outer ?? body;
+    body.push(`let v${k} = ${defaultOf(e.type)}; let n${k} = true;`);
+    const emit = (i: number, into: string[]): void => {
+      if (i === e.branches.length) {
+        if (e.otherwise) {
+          const r = this.expr(e.otherwise, env, into);
+          into.push(`v${k} = ${r.v}; n${k} = ${r.n};`);
+        }
+        return;
+      }
+      const [w, t] = e.branches[i]!;
+      const c = this.expr(w, env, into);
+      const thenBody: string[] = [];
+      const r = this.expr(t, env, thenBody);
+      thenBody.push(`v${k} = ${r.v}; n${k} = ${r.n};`);
+      const elseBody: string[] = [];
+      emit(i + 1, elseBody);
+      into.push(`if (!${c.n} && ${c.v}) {`, ...thenBody, '} else {', ...elseBody, '}');
+    };
+    const inner: string[] = [];
+    emit(0, inner);
+    body.push('{', ...inner, '}');
+    this.topBody = outer;
+    return { v: `v${k}`, n: `n${k}` };
+  }
+}

@@ -1,0 +1,217 @@
+import { concatBatches, emptyBatch, makeBatch, sliceBatch, takeBatch, type RecordBatch } from '../core/batch.js';
+import { StructField, StructType } from '../core/types.js';
+import { vectorFromValues, type Vector } from '../core/vector.js';
+import { HashAggregator } from './aggregate/hash-aggregate.js';
+import type { Bound } from './bound.js';
+import { compilePipeline, type CompiledPipeline, type Stage } from './compile.js';
+import { distinctIndices } from './hash/distinct.js';
+import { evalRow } from './interpret.js';
+import { joinIndices } from './join/join-indices.js';
+import { runGenerate } from './generate.js';
+import type { AggregateExec, JoinExec, PhysicalPlan, SortExec } from './physical.js';
+import { sortIndices, topKIndices, type SortKey } from './sort/sort-indices.js';
+import { readFiles } from '../io/index.js';
+
+/** Settings one execution runs with. */
+export interface ExecOptions {
+  /** Compile expression pipelines to JavaScript (true) or interpret them row by row (the reference path). */
+  readonly codegen: boolean;
+  readonly timeZone: string;
+}
+
+/** Runs a physical plan to completion and returns its output batches. */
+export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<RecordBatch[]> {
+  switch (plan.kind) {
+    case 'scan':
+      return [...plan.batches];
+    case 'fileScan': {
+      const r = await readFiles(plan.format, plan.paths, plan.options, plan.schema, { timeZone: opts.timeZone });
+      return r.batches;
+    }
+    case 'project': case 'filter': {
+      const { stages, source } = collectPipeline(plan);
+      const input = await execute(source, opts);
+      const run = pipelineRunner(plan, 'main', source.schema, stages, opts);
+      return input.map(run).filter((b) => b.numRows > 0 || input.length === 1);
+    }
+    case 'generate': {
+      const input = await execute(plan.child, opts);
+      return input.map((b) => runGenerate(plan, b, evaluate(plan, 'input', [plan.input], b, opts)[0]!));
+    }
+    case 'aggregate':
+      return [aggregate(plan, await execute(plan.child, opts), opts)];
+    case 'sort': {
+      const all = concatBatches(plan.schema, await execute(plan.child, opts));
+      const keys = sortKeys(plan, all, opts);
+      return [takeBatch(all, sortIndices(keys, all.numRows))];
+    }
+    case 'limit': {
+      if (plan.child.kind === 'sort') {
+        const s = plan.child;
+        const all = concatBatches(s.schema, await execute(s.child, opts));
+        const k = Math.min(all.numRows, plan.limit + plan.offset);
+        const top = takeBatch(all, topKIndices(sortKeys(s, all, opts), all.numRows, k));
+        return [sliceBatch(top, plan.offset, plan.offset + plan.limit)];
+      }
+      return limitBatches(await execute(plan.child, opts), plan.limit, plan.offset);
+    }
+    case 'dedup': {
+      const all = concatBatches(plan.schema, await execute(plan.child, opts));
+      const keys = plan.keys.map((k) => all.columns[k]!);
+      return [takeBatch(all, distinctIndices(keys, all.numRows))];
+    }
+    case 'union': {
+      const parts = await Promise.all(plan.children.map((c) => execute(c, opts)));
+      return parts.flat().map((b) => ({ ...b, schema: plan.schema }));
+    }
+    case 'join':
+      return [join(plan, await execute(plan.left, opts), await execute(plan.right, opts), opts)];
+  }
+}
+
+/** Consecutive filters and projects from `plan` down, as stages in execution order, and the node feeding them. */
+function collectPipeline(plan: PhysicalPlan): { stages: Stage[]; source: PhysicalPlan } {
+  const stages: Stage[] = [];
+  let p = plan;
+  while (p.kind === 'project' || p.kind === 'filter') {
+    stages.unshift(p.kind === 'project' ? { kind: 'project', exprs: p.exprs } : { kind: 'filter', condition: p.condition });
+    p = p.child;
+  }
+  return { stages, source: p };
+}
+
+/** Compiled pipelines by plan node and role, so a plan run many times (every micro-batch) compiles once. */
+const compiled = new WeakMap<object, Map<string, CompiledPipeline>>();
+
+/** The function that runs a pipeline over one batch: compiled once per (plan node, role), or interpreted. */
+function pipelineRunner(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions): (b: RecordBatch) => RecordBatch {
+  const last = stages[stages.length - 1]!;
+  const schema = last.kind === 'project' ? schemaOf(last.exprs, role === 'main' ? owner : null) : input;
+  if (!opts.codegen) return (b) => interpretPipeline(stages, b, schema);
+  let byRole = compiled.get(owner);
+  if (!byRole) {
+    byRole = new Map();
+    compiled.set(owner, byRole);
+  }
+  let c = byRole.get(role);
+  if (!c) {
+    c = compilePipeline(input, stages, schema);
+    byRole.set(role, c);
+  }
+  return c.run;
+}
+
+function schemaOf(exprs: readonly Bound[], owner: object | null): StructType {
+  const s = (owner as { schema?: StructType } | null)?.schema;
+  if (s && s.fields.length === exprs.length) return s;
+  return StructType(exprs.map((e, i) => StructField(`_${i}`, e.type, e.nullable)));
+}
+
+/** The reference path: every stage evaluated row by row with the interpreter. */
+export function interpretPipeline(stages: readonly Stage[], batch: RecordBatch, schema: StructType): RecordBatch {
+  let rows: unknown[][] = [];
+  for (let i = 0; i < batch.numRows; i++) {
+    let cols: readonly Vector[] = batch.columns;
+    let row = i;
+    let keep = true;
+    let values: unknown[] | null = null;
+    for (const s of stages) {
+      if (s.kind === 'filter') {
+        if (evalRow(s.condition, cols, row) !== true) { keep = false; break; }
+      } else {
+        values = s.exprs.map((e) => evalRow(e, cols, row));
+        cols = values.map((v, k) => vectorFromValues(s.exprs[k]!.type, [v]));
+        row = 0;
+      }
+    }
+    if (!keep) continue;
+    rows.push(values ?? batch.columns.map((_, c) => evalRow({ kind: 'ref', index: c, type: batch.schema.fields[c]!.dataType, nullable: true, name: '' }, batch.columns, i)));
+  }
+  const columns = schema.fields.map((f, c) => vectorFromValues(f.dataType, rows.map((r) => r[c])));
+  rows = [];
+  return makeBatch(schema, columns, columns.length === 0 ? 0 : columns[0]!.length);
+}
+
+/** Evaluates expressions over a batch into vectors (one compiled project, cached under `owner` and `role`). */
+export function evaluate(owner: object, role: string, exprs: readonly Bound[], batch: RecordBatch, opts: ExecOptions): Vector[] {
+  if (exprs.length === 0) return [];
+  const run = pipelineRunner(owner, role, batch.schema, [{ kind: 'project', exprs }], opts);
+  return [...run(batch).columns];
+}
+
+function sortKeys(plan: SortExec, all: RecordBatch, opts: ExecOptions): SortKey[] {
+  const orders = plan.orders;
+  const vecs = evaluate(plan, 'orders', orders.map((o) => o.expr), all, opts);
+  return orders.map((o, i) => ({ vector: vecs[i]!, ascending: o.ascending, nullsFirst: o.nullsFirst }));
+}
+
+function limitBatches(batches: readonly RecordBatch[], limit: number, offset: number): RecordBatch[] {
+  const out: RecordBatch[] = [];
+  let skip = offset;
+  let left = limit;
+  for (const b of batches) {
+    if (left <= 0) break;
+    const start = Math.min(skip, b.numRows);
+    skip -= start;
+    const end = Math.min(b.numRows, start + left);
+    if (end > start) out.push(sliceBatch(b, start, end));
+    left -= end - start;
+  }
+  return out;
+}
+
+function aggregate(plan: AggregateExec, input: readonly RecordBatch[], opts: ExecOptions): RecordBatch {
+  const agg = new HashAggregator(plan.keys.map((k) => k.type), plan.aggs.map((a) => a.fn));
+  const pre = [...plan.keys, ...plan.aggs.flatMap((a) => a.args)];
+  for (const b of input) {
+    if (b.numRows === 0) continue;
+    const vecs = evaluate(plan, 'pre', pre, b, opts);
+    const keys = vecs.slice(0, plan.keys.length);
+    let off = plan.keys.length;
+    const args = plan.aggs.map((a) => { const v = vecs.slice(off, off + a.args.length); off += a.args.length; return v; });
+    agg.add(keys, args, b.numRows);
+  }
+  const r = agg.finish();
+  const virtualSchema = StructType([
+    ...plan.keys.map((k, i) => StructField(`k${i}`, k.type, k.nullable)),
+    ...plan.aggs.map((a, i) => StructField(`a${i}`, a.fn.type, a.fn.nullable)),
+  ]);
+  const virtual = makeBatch(virtualSchema, [...r.keys, ...r.results], r.numGroups);
+  const run = pipelineRunner(plan, 'main', virtualSchema, [{ kind: 'project', exprs: plan.output }], opts);
+  return run(virtual);
+}
+
+function join(plan: JoinExec, leftParts: readonly RecordBatch[], rightParts: readonly RecordBatch[], opts: ExecOptions): RecordBatch {
+  const left = concatBatches(plan.left.schema, leftParts);
+  const right = concatBatches(plan.right.schema, rightParts);
+  const combinedSchema = StructType([...left.schema.fields, ...right.schema.fields]);
+  const combine = (li: Int32Array, ri: Int32Array, n: number): RecordBatch =>
+    makeBatch(combinedSchema, [...takeBatch(left, li, n).columns, ...takeBatch(right, ri, n).columns], n);
+  const residual = plan.residual;
+  const r = joinIndices({
+    leftKeys: evaluate(plan, 'leftKeys', plan.leftKeys, left, opts),
+    rightKeys: evaluate(plan, 'rightKeys', plan.rightKeys, right, opts),
+    leftRows: left.numRows,
+    rightRows: right.numRows,
+    joinType: plan.joinType,
+    ...(plan.buildSide ? { buildSide: plan.buildSide } : {}),
+    ...(residual ? {
+      residual: (li: Int32Array, ri: Int32Array, n: number, keep: Uint8Array) => {
+        const v = evaluate(plan, 'residual', [residual], combine(li, ri, n), opts)[0]!;
+        const vals = v.values as Uint8Array;
+        for (let k = 0; k < n; k++) keep[k] = v.validity !== null && v.validity[k] === 0 ? 0 : vals[k]!;
+      },
+    } : {}),
+  });
+  if (plan.joinType === 'left_semi' || plan.joinType === 'left_anti') {
+    const taken = takeBatch(left, r.left, r.count);
+    return evaluateInto(plan, taken, opts);
+  }
+  return evaluateInto(plan, combine(r.left, r.right, r.count), opts);
+}
+
+function evaluateInto(plan: JoinExec, joined: RecordBatch, opts: ExecOptions): RecordBatch {
+  if (joined.numRows === 0 && joined.columns.length === 0) return emptyBatch(plan.schema);
+  const run = pipelineRunner(plan, 'main', joined.schema, [{ kind: 'project', exprs: plan.output }], opts);
+  return run(joined);
+}

@@ -1,0 +1,52 @@
+import { simpleString } from '../core/types.js';
+import type { LogicalPlan } from '../plan/logical.js';
+import { boundDisplay } from './bound.js';
+import { physicalChildren, type PhysicalPlan } from './physical.js';
+
+/** One line describing a physical node, as EXPLAIN shows it. `*` marks nodes fused into a generated loop. */
+export function describeNode(p: PhysicalPlan): string {
+  const cols = (names: readonly string[]) => `[${names.join(', ')}]`;
+  switch (p.kind) {
+    case 'scan': return `LocalTableScan ${cols(p.schema.fields.map((f) => f.name))}`;
+    case 'fileScan': return `FileScan ${p.format} ${cols(p.schema.fields.map((f) => f.name))} Location: [${p.paths.join(', ')}]`;
+    case 'project': return `*Project ${cols(p.exprs.map((e, i) => { const d = boundDisplay(e); const n = p.schema.fields[i]!.name; return d === n ? d : `${d} AS ${n}`; }))}`;
+    case 'filter': return `*Filter ${boundDisplay(p.condition)}`;
+    case 'generate': return `Generate ${p.outer ? 'outer ' : ''}${p.position ? 'posexplode' : 'explode'}(${boundDisplay(p.input)})`;
+    case 'aggregate': return `HashAggregate(keys=${cols(p.keys.map(boundDisplay))}, functions=${cols(p.aggs.map((a) => a.display))})`;
+    case 'sort': return `Sort ${cols(p.orders.map((o) => `${boundDisplay(o.expr)} ${o.ascending ? 'ASC' : 'DESC'} NULLS ${o.nullsFirst ? 'FIRST' : 'LAST'}`))}`;
+    case 'limit': return p.offset > 0 ? `GlobalLimit ${p.limit}, offset ${p.offset}` : `GlobalLimit ${p.limit}`;
+    case 'dedup': return `Deduplicate ${cols(p.keys.map((k) => p.schema.fields[k]!.name))}`;
+    case 'union': return 'Union';
+    case 'join': {
+      const keys = p.leftKeys.map((l, i) => `${boundDisplay(l)} = ${boundDisplay(p.rightKeys[i]!)}`);
+      const kind = p.leftKeys.length > 0 ? 'HashJoin' : 'NestedLoopJoin';
+      return `${kind} ${p.joinType}${keys.length ? ` ${cols(keys)}` : ''}${p.residual ? ` condition: ${boundDisplay(p.residual)}` : ''}${p.buildSide ? ` build ${p.buildSide}` : ''}`;
+    }
+  }
+}
+
+/** The plan as an indented tree, in Spark's `+- ` style. */
+export function treeLines(p: PhysicalPlan, prefix = '', last = true, root = true): string[] {
+  const line = root ? describeNode(p) : `${prefix}${last ? '+- ' : ':- '}${describeNode(p)}`;
+  const kids = physicalChildren(p);
+  const childPrefix = root ? '' : prefix + (last ? '   ' : ':  ');
+  return [line, ...kids.flatMap((k, i) => treeLines(k, childPrefix, i === kids.length - 1, false))];
+}
+
+function logicalLines(p: LogicalPlan, depth = 0): string[] {
+  const pad = depth === 0 ? '' : '   '.repeat(depth - 1) + '+- ';
+  const self = `${pad}${p.kind[0]!.toUpperCase()}${p.kind.slice(1)}`;
+  const kids = p.kind === 'localRelation' || p.kind === 'fileRelation' ? [] : p.kind === 'union' ? p.children : p.kind === 'join' ? [p.left, p.right] : [p.child];
+  return [self, ...kids.flatMap((k) => logicalLines(k, depth + 1))];
+}
+
+/** What df.explain() prints. */
+export function explainString(logical: LogicalPlan, physical: PhysicalPlan, extended: boolean): string {
+  const out: string[] = [];
+  if (extended) {
+    out.push('== Parsed Logical Plan ==', ...logicalLines(logical), '');
+    out.push('== Output ==', physical.schema.fields.map((f) => `${f.name}: ${simpleString(f.dataType)}`).join(', '), '');
+  }
+  out.push('== Physical Plan ==', ...treeLines(physical), '');
+  return out.join('\n') + '\n';
+}

@@ -1,0 +1,166 @@
+import { SpateError } from '../../core/errors.js';
+import type { DataType } from '../../core/types.js';
+import type { PrimitiveArray, Vector } from '../../core/vector.js';
+import { fmix32, hashColumnInto, keyColumnFor, NumKeyColumn, type KeyColumn } from './key-columns.js';
+
+const EMPTY = -1;
+const INITIAL_SLOTS = 1024;
+
+/**
+ * Assigns each distinct key tuple a dense id (0, 1, 2, ...) in first-seen
+ * order: the group ids of hash aggregation and the build side of joins and
+ * dedup. Keys compare as Spark groups them: null = null, NaN = NaN,
+ * -0.0 = 0.0. An open-addressing table (linear probing, load <= 1/2) of ids
+ * over an Int32Array; each id's full hash is kept so growth never rehashes keys.
+ */
+export class KeyIndex {
+  private readonly cols: KeyColumn[];
+  private readonly keyTypes: readonly DataType[];
+  private slots: Int32Array;
+  private mask: number;
+  private groupHash: Int32Array;
+  private count = 0;
+  private rowHash = new Int32Array(0);
+
+  constructor(keyTypes: readonly DataType[]) {
+    if (keyTypes.length === 0) throw new SpateError('INTERNAL_ERROR', 'KeyIndex needs at least one key column; use a single group for a global aggregation.');
+    this.keyTypes = keyTypes;
+    this.cols = keyTypes.map(keyColumnFor);
+    this.slots = new Int32Array(INITIAL_SLOTS).fill(EMPTY);
+    this.mask = INITIAL_SLOTS - 1;
+    this.groupHash = new Int32Array(INITIAL_SLOTS >> 1);
+  }
+
+  /** Number of distinct keys seen. */
+  get size(): number { return this.count; }
+
+  /** Writes each row's key id to `out`, inserting unseen keys; returns the number of distinct keys after the batch. */
+  map(keys: readonly Vector[], numRows: number, out: Int32Array): number {
+    const h = this.hashRows(keys, numRows);
+    const c0 = this.cols[0]!;
+    if (this.cols.length === 1 && c0 instanceof NumKeyColumn) return this.mapOneNumber(c0, keys[0]!, numRows, h, out);
+    for (let i = 0; i < numRows; i++) {
+      const hh = h[i]!;
+      let s = hh & this.mask;
+      for (;;) {
+        const id = this.slots[s]!;
+        if (id === EMPTY) { out[i] = this.insert(keys, i, hh, s); break; }
+        if (this.groupHash[id] === hh && this.rowEquals(keys, i, id)) { out[i] = id; break; }
+        s = (s + 1) & this.mask;
+      }
+    }
+    return this.count;
+  }
+
+  /** Writes each row's key id to `out`, or -1 for keys never inserted; inserts nothing. */
+  lookup(keys: readonly Vector[], numRows: number, out: Int32Array): void {
+    const h = this.hashRows(keys, numRows);
+    for (let i = 0; i < numRows; i++) {
+      const hh = h[i]!;
+      let s = hh & this.mask;
+      for (;;) {
+        const id = this.slots[s]!;
+        if (id === EMPTY) { out[i] = -1; break; }
+        if (this.groupHash[id] === hh && this.rowEquals(keys, i, id)) { out[i] = id; break; }
+        s = (s + 1) & this.mask;
+      }
+    }
+  }
+
+  /** The distinct keys, one vector per key column, in id order. */
+  keyVectors(): Vector[] {
+    return this.cols.map((c) => c.toVector(this.count));
+  }
+
+  /** Approximate bytes held by the table and the stored keys. */
+  memoryBytes(): number {
+    let b = this.slots.byteLength + this.groupHash.byteLength + this.rowHash.byteLength;
+    for (const c of this.cols) b += c.memoryBytes(this.count);
+    return b;
+  }
+
+  /** The key types this index was built for. */
+  types(): readonly DataType[] { return this.keyTypes; }
+
+  // The single numeric key is the common case (ids, window starts, codes); inlining its equality keeps the probe loop tight.
+  private mapOneNumber(col: NumKeyColumn, v: Vector, numRows: number, h: Int32Array, out: Int32Array): number {
+    const vals = v.values as PrimitiveArray;
+    const valid = v.validity;
+    for (let i = 0; i < numRows; i++) {
+      const hh = h[i]!;
+      const isNull = valid !== null && valid[i] === 0;
+      const x = vals[i]!;
+      let s = hh & this.mask;
+      for (;;) {
+        const id = this.slots[s]!;
+        if (id === EMPTY) { out[i] = this.insert([v], i, hh, s); break; }
+        if (this.groupHash[id] === hh) {
+          const store = col.store;
+          const sv = store.valid[id] === 1;
+          if (isNull ? !sv : sv && (x === (store.values as PrimitiveArray)[id]! || (x !== x && store.values[id] !== store.values[id]))) {
+            out[i] = id;
+            break;
+          }
+        }
+        s = (s + 1) & this.mask;
+      }
+    }
+    return this.count;
+  }
+
+  private hashRows(keys: readonly Vector[], numRows: number): Int32Array {
+    if (keys.length !== this.cols.length) {
+      throw new SpateError('INTERNAL_ERROR', `KeyIndex built for ${this.cols.length} key column(s) got ${keys.length}.`);
+    }
+    if (this.rowHash.length < numRows) this.rowHash = new Int32Array(Math.max(numRows, 1024));
+    const h = this.rowHash;
+    h.fill(0, 0, numRows);
+    for (let c = 0; c < this.cols.length; c++) this.cols[c]!.hash(keys[c]!, numRows, h);
+    for (let i = 0; i < numRows; i++) h[i] = fmix32(h[i]!);
+    return h;
+  }
+
+  private rowEquals(keys: readonly Vector[], row: number, id: number): boolean {
+    for (let c = 0; c < this.cols.length; c++) if (!this.cols[c]!.equals(keys[c]!, row, id)) return false;
+    return true;
+  }
+
+  private insert(keys: readonly Vector[], row: number, hh: number, slot: number): number {
+    const id = this.count++;
+    for (let c = 0; c < this.cols.length; c++) this.cols[c]!.append(keys[c]!, row, id);
+    if (id >= this.groupHash.length) {
+      const gh = new Int32Array(this.groupHash.length * 2);
+      gh.set(this.groupHash);
+      this.groupHash = gh;
+    }
+    this.groupHash[id] = hh;
+    this.slots[slot] = id;
+    if (this.count * 2 > this.slots.length) this.grow();
+    return id;
+  }
+
+  private grow(): void {
+    const n = this.slots.length * 2;
+    const slots = new Int32Array(n).fill(EMPTY);
+    const mask = n - 1;
+    for (let id = 0; id < this.count; id++) {
+      let s = this.groupHash[id]! & mask;
+      while (slots[s] !== EMPTY) s = (s + 1) & mask;
+      slots[s] = id;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+/**
+ * A stable 32-bit hash of each row's key tuple (same equality as KeyIndex), for
+ * hash partitioning: `partition = (out[i] >>> 0) % numPartitions`. The value
+ * is part of the checkpoint contract (state is partitioned by it), so it must
+ * not change between versions.
+ */
+export function hashVectors(keys: readonly Vector[], numRows: number, out: Int32Array | Uint32Array): void {
+  const h = new Int32Array(numRows);
+  for (const k of keys) hashColumnInto(k, numRows, h);
+  for (let i = 0; i < numRows; i++) out[i] = fmix32(h[i]!);
+}

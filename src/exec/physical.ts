@@ -1,0 +1,103 @@
+import type { RecordBatch } from '../core/batch.js';
+import type { StructType } from '../core/types.js';
+import type { Bound } from './bound.js';
+import type { AggregateResolution } from './aggregate/aggregate-function.js';
+import type { JoinType } from './join/join-indices.js';
+
+/**
+ * The executable plan: every expression bound to input column positions and
+ * typed, every node with its output schema. The analyzer (plan/) builds it;
+ * execute.ts runs it over columnar batches.
+ */
+export type PhysicalPlan =
+  | ScanExec
+  | FileScanExec
+  | ProjectExec
+  | FilterExec
+  | GenerateExec
+  | AggregateExec
+  | SortExec
+  | LimitExec
+  | DedupExec
+  | UnionExec
+  | JoinExec;
+
+interface Base { readonly schema: StructType }
+
+export interface ScanExec extends Base { readonly kind: 'scan'; readonly batches: readonly RecordBatch[] }
+
+export interface FileScanExec extends Base {
+  readonly kind: 'fileScan';
+  readonly format: 'csv' | 'json' | 'text' | 'parquet';
+  readonly paths: readonly string[];
+  readonly options: Readonly<Record<string, string>>;
+}
+
+export interface ProjectExec extends Base { readonly kind: 'project'; readonly child: PhysicalPlan; readonly exprs: readonly Bound[] }
+
+export interface FilterExec extends Base { readonly kind: 'filter'; readonly child: PhysicalPlan; readonly condition: Bound }
+
+/**
+ * explode / posexplode (outer or not) of an array or map: output is the
+ * child's columns followed by the generated ones (pos?, col | key, value).
+ */
+export interface GenerateExec extends Base {
+  readonly kind: 'generate';
+  readonly child: PhysicalPlan;
+  readonly input: Bound;
+  readonly outer: boolean;
+  readonly position: boolean;
+}
+
+/** One aggregate call: its resolved function and argument expressions over the child. */
+export interface AggregateCall { readonly fn: AggregateResolution; readonly args: readonly Bound[]; readonly display: string }
+
+/**
+ * Hash aggregation. `output` is evaluated over the virtual row
+ * [...keys, ...aggregate results] to produce the final columns.
+ */
+export interface AggregateExec extends Base {
+  readonly kind: 'aggregate';
+  readonly child: PhysicalPlan;
+  readonly keys: readonly Bound[];
+  readonly aggs: readonly AggregateCall[];
+  readonly output: readonly Bound[];
+}
+
+export interface SortOrder { readonly expr: Bound; readonly ascending: boolean; readonly nullsFirst: boolean }
+
+export interface SortExec extends Base { readonly kind: 'sort'; readonly child: PhysicalPlan; readonly orders: readonly SortOrder[] }
+
+export interface LimitExec extends Base { readonly kind: 'limit'; readonly child: PhysicalPlan; readonly limit: number; readonly offset: number }
+
+/** Keeps the first row of each distinct value of the key columns. */
+export interface DedupExec extends Base { readonly kind: 'dedup'; readonly child: PhysicalPlan; readonly keys: readonly number[] }
+
+/** Children already projected (and cast) to the union's schema. */
+export interface UnionExec extends Base { readonly kind: 'union'; readonly children: readonly PhysicalPlan[] }
+
+/**
+ * Hash join on key expressions evaluated per side, with a residual condition
+ * over [left columns, right columns]; `output` maps that concatenation to the
+ * result columns (it merges `using` columns).
+ */
+export interface JoinExec extends Base {
+  readonly kind: 'join';
+  readonly left: PhysicalPlan;
+  readonly right: PhysicalPlan;
+  readonly joinType: JoinType;
+  readonly leftKeys: readonly Bound[];
+  readonly rightKeys: readonly Bound[];
+  readonly residual: Bound | null;
+  readonly output: readonly Bound[];
+  readonly buildSide: 'left' | 'right' | undefined;
+}
+
+export function physicalChildren(p: PhysicalPlan): readonly PhysicalPlan[] {
+  switch (p.kind) {
+    case 'scan': case 'fileScan': return [];
+    case 'union': return p.children;
+    case 'join': return [p.left, p.right];
+    default: return [p.child];
+  }
+}

@@ -1,0 +1,8 @@
+/** The io layer's public door: file formats, file listing, partition layout and Arrow interop. */
+export { readFiles, readFile, inferSchemaSync, type FileFormat } from './read.js';
+export { writeFiles, type SaveMode } from './write.js';
+export { listInputFiles, listInputFilesSync, type InputFile } from './list-files.js';
+export { SourceOptions, toOptions, type ParseMode } from './options.js';
+export { toArrowTable, fromArrowTable, arrowType, spateType } from './arrow.js';
+export { compileDateTimePattern, type DateTimePattern } from './datetime-format.js';
+export { escapePartitionValue, unescapePartitionValue, DEFAULT_PARTITION_NAME } from './partitions.js';
