@@ -1,6 +1,6 @@
 import { SpateError } from '../../core/errors.js';
 import type { Vector } from '../../core/vector.js';
-import { JoinHashTable } from './hash-table.js';
+import { JoinHashTable, PROBE_CHUNK } from './hash-table.js';
 import { assembleOuter, rowsWhere } from './assemble.js';
 import { PairSink, type ResidualFn } from './pair-sink.js';
 import { probeLeftDirect } from './probe-left.js';
@@ -38,7 +38,7 @@ export interface JoinIndicesResult {
  * Order: when the left side is probed (the usual case, a small right side),
  * inner and left-outer results follow left row order, each left row's
  * matches in right row order. left_semi / left_anti list the kept left rows
- * in left order, with `right` all -1. Unmatched rows of the built side of an
+ * in left order, with `right` all -1 or empty (when there is no residual). Unmatched rows of the built side of an
  * outer join come after the matched pairs, in row order.
  */
 export function joinIndices(p: JoinIndicesParams): JoinIndicesResult {
@@ -53,10 +53,7 @@ export function joinIndices(p: JoinIndicesParams): JoinIndicesResult {
   const probeLeft = !keyed || (p.buildSide ?? (leftRows < rightRows ? 'left' : 'right')) === 'right';
 
   if (keyed && probeLeft && residual === undefined && type !== 'right' && type !== 'full') {
-    const table = new JoinHashTable(p.rightKeys, rightRows);
-    const ids = new Int32Array(leftRows);
-    table.probe(p.leftKeys, leftRows, ids);
-    return probeLeftDirect(table, ids, leftRows, type);
+    return probeLeftDirect(new JoinHashTable(p.rightKeys, rightRows), p.leftKeys, leftRows, type);
   }
   if (!keyed && residual === undefined) {
     const fast = unconditional(type, leftRows, rightRows);
@@ -90,14 +87,18 @@ function hashCandidates(p: JoinIndicesParams, probeLeft: boolean, sink: PairSink
   const buildRows = probeLeft ? p.rightRows : p.leftRows;
   const probeRows = probeLeft ? p.leftRows : p.rightRows;
   const table = new JoinHashTable(buildKeys, buildRows);
-  const ids = new Int32Array(probeRows);
-  table.probe(probeKeys, probeRows, ids);
   const { head, next } = table;
-  for (let i = 0; i < probeRows; i++) {
-    const id = ids[i]!;
-    if (id < 0) continue;
-    if (probeLeft) for (let b = head[id]!; b >= 0; b = next[b]!) sink.add(i, b);
-    else for (let b = head[id]!; b >= 0; b = next[b]!) sink.add(b, i);
+  const ids = new Int32Array(Math.min(PROBE_CHUNK, probeRows));
+  for (let start = 0; start < probeRows; start += PROBE_CHUNK) {
+    const end = Math.min(probeRows, start + PROBE_CHUNK);
+    table.probe(probeKeys, start, end, ids);
+    for (let k = 0; k < end - start; k++) {
+      const id = ids[k]!;
+      if (id < 0) continue;
+      const i = start + k;
+      if (probeLeft) for (let b = head[id]!; b >= 0; b = next[b]!) sink.add(i, b);
+      else for (let b = head[id]!; b >= 0; b = next[b]!) sink.add(b, i);
+    }
   }
 }
 

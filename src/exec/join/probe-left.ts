@@ -1,42 +1,55 @@
-import type { JoinHashTable } from './hash-table.js';
+import type { Vector } from '../../core/vector.js';
+import { PROBE_CHUNK, type JoinHashTable } from './hash-table.js';
 
 /** Result shape shared with join-indices.ts (kept local to avoid an import cycle). */
 interface Pairs { readonly left: Int32Array; readonly right: Int32Array; readonly count: number }
 
 /**
  * The hot path of an equi-join with no residual condition, probing with the
- * left side: one pass over the probe rows' key ids, writing pairs straight
- * into output arrays that grow by doubling. Output follows left row order.
+ * left side: key ids are looked up a cache-sized chunk at a time and pairs
+ * written straight into output arrays that grow by doubling. Output follows
+ * left row order. For semi and anti joins `right` is empty.
  */
 export function probeLeftDirect(
-  table: JoinHashTable, ids: Int32Array, leftRows: number, type: 'inner' | 'left' | 'left_semi' | 'left_anti',
+  table: JoinHashTable, leftKeys: readonly Vector[], leftRows: number,
+  type: 'inner' | 'left' | 'left_semi' | 'left_anti',
 ): Pairs {
   const { head, next } = table;
+  const ids = new Int32Array(Math.min(PROBE_CHUNK, leftRows));
   if (type === 'left_semi' || type === 'left_anti') {
     const want = type === 'left_semi';
+    // Untouched capacity costs nothing: pages are only mapped when written.
     const left = new Int32Array(leftRows);
     let n = 0;
-    for (let i = 0; i < leftRows; i++) if ((ids[i]! >= 0) === want) left[n++] = i;
-    return { left: left.subarray(0, n), right: new Int32Array(n).fill(-1), count: n };
+    for (let start = 0; start < leftRows; start += PROBE_CHUNK) {
+      const end = Math.min(leftRows, start + PROBE_CHUNK);
+      table.probe(leftKeys, start, end, ids);
+      for (let k = 0; k < end - start; k++) if ((ids[k]! >= 0) === want) left[n++] = start + k;
+    }
+    return { left: left.subarray(0, n), right: new Int32Array(0), count: n };
   }
   const outer = type === 'left';
   let cap = Math.max(16, leftRows);
   let left: Int32Array = new Int32Array(cap);
   let right: Int32Array = new Int32Array(cap);
   let n = 0;
-  for (let i = 0; i < leftRows; i++) {
-    const id = ids[i]!;
-    if (id < 0) {
-      if (!outer) continue;
-      if (n === cap) ({ left, right, cap } = grow(left, right, n));
-      left[n] = i;
-      right[n++] = -1;
-      continue;
-    }
-    for (let b = head[id]!; b >= 0; b = next[b]!) {
-      if (n === cap) ({ left, right, cap } = grow(left, right, n));
-      left[n] = i;
-      right[n++] = b;
+  for (let start = 0; start < leftRows; start += PROBE_CHUNK) {
+    const end = Math.min(leftRows, start + PROBE_CHUNK);
+    table.probe(leftKeys, start, end, ids);
+    for (let k = 0; k < end - start; k++) {
+      const id = ids[k]!;
+      if (id < 0) {
+        if (!outer) continue;
+        if (n === cap) ({ left, right, cap } = grow(left, right, n));
+        left[n] = start + k;
+        right[n++] = -1;
+        continue;
+      }
+      for (let b = head[id]!; b >= 0; b = next[b]!) {
+        if (n === cap) ({ left, right, cap } = grow(left, right, n));
+        left[n] = start + k;
+        right[n++] = b;
+      }
     }
   }
   return { left, right, count: n };

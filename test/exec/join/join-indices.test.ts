@@ -105,6 +105,17 @@ test('cross join is every pair, left-major; keyless joins take a residual', () =
   assert.deepEqual(cross('left', 2, 0), [[0, -1], [1, -1]]);
 });
 
+test('multi-column integer keys (packed into one number) match column by column', () => {
+  const types = [IntegerType, DateType];
+  const left = [[1, 10], [2, 10], [1, 11], [null, 10], [1, null], [-7, 10], [1, 10]];
+  const right = [[1, 10], [1, 11], [2, 12], [null, 10]];
+  assert.deepEqual(run('inner', left, right, types, { buildSide: 'right' }), [[0, 0], [2, 1], [6, 0]]);
+  assert.deepEqual(run('left_anti', left, right, types, { buildSide: 'right' }), [[1, -1], [3, -1], [4, -1], [5, -1]]);
+  // Ranges too wide to pack fall back to hashing every column.
+  assert.deepEqual(run('inner', [[2 ** 52, 1], [0, 1]], [[0, 1], [2 ** 52, -(2 ** 52)], [2 ** 52, 1]], [LongType, LongType], { buildSide: 'right' }),
+    [[0, 2], [1, 0]]);
+});
+
 test('long, date, boolean and struct keys', () => {
   assert.deepEqual(run('inner', [[2 ** 40], [2 ** 40 + 1]], [[2 ** 40 + 1]], [LongType]), [[1, 0]]);
   assert.deepEqual(run('inner', [[19000], [-1]], [[-1]], [DateType]), [[1, 0]]);
@@ -141,6 +152,9 @@ const shapes: { types: DataType[]; value: fc.Arbitrary<unknown[]> }[] = [
   { types: [IntegerType], value: fc.tuple(fc.constantFrom(null, 0, 1, 2, -5)) },
   { types: [DoubleType], value: fc.tuple(fc.constantFrom(null, NaN, 0, -0, 1.5, Infinity)) },
   { types: [StringType, LongType], value: fc.tuple(fc.constantFrom(null, 'a', 'b', 'é'), fc.constantFrom(null, 1, 2)) },
+  // Integer columns are packed into one number per row; values range past the other side's.
+  { types: [IntegerType, LongType, BooleanType], value: fc.tuple(fc.constantFrom(null, -1, 0, 3), fc.constantFrom(null, 2 ** 40, 5, 6), fc.boolean()) },
+  { types: [LongType, LongType], value: fc.tuple(fc.constantFrom(0, 2 ** 52), fc.constantFrom(null, -(2 ** 52), 7)) },
 ];
 
 test('property: joinIndices agrees with a nested loop for every join type', () => {

@@ -7,10 +7,10 @@ export function keyCols(types: readonly DataType[], rows: readonly (readonly unk
   return types.map((t, c) => vectorFromValues(t, rows.map((r) => r[c] ?? null)));
 }
 
-/** The result as [left, right] pairs. */
+/** The result as [left, right] pairs (an empty `right`, allowed for semi and anti joins, reads as -1). */
 export function pairs(r: { left: Int32Array; right: Int32Array; count: number }): [number, number][] {
   const out: [number, number][] = [];
-  for (let k = 0; k < r.count; k++) out.push([r.left[k]!, r.right[k]!]);
+  for (let k = 0; k < r.count; k++) out.push([r.left[k]!, r.right.length === 0 ? -1 : r.right[k]!]);
   return out;
 }
 

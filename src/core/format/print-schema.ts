@@ -1,5 +1,5 @@
-import type { DataType, StructType } from '../../core/types.js';
-import { typeName } from '../../core/types.js';
+import type { DataType, StructType } from '../types.js';
+import { typeName } from '../types.js';
 import { escapeMetaCharacters } from './show.js';
 
 /**

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { showString, stringHalfWidth, formatFloat } from '../../../src/api/format/show.js';
+import { showString, stringHalfWidth } from '../../../src/core/format/show.js';
+import { formatFloat } from '../../../src/core/format/numbers.js';
 import { parseSchema } from '../../../src/core/ddl.js';
 import { parseDate, parseTimestamp } from '../../../src/core/datetime.js';
 

@@ -1,6 +1,6 @@
-import type { DataType, StructType } from '../../core/types.js';
-import { formatDate, formatTimestamp } from '../../core/datetime.js';
-import { formatDouble } from '../../exec/cast.js';
+import type { DataType, StructType } from '../types.js';
+import { formatDate, formatTimestamp } from '../datetime.js';
+import { formatDouble, formatFloat } from './numbers.js';
 
 /**
  * Spark 3.5's `Dataset.showString`, the table `show()` and the console sink
@@ -149,15 +149,3 @@ function hexBytes(b: Uint8Array): string {
   return `[${s}]`;
 }
 
-/**
- * Java's Float.toString for a float32 value held in a double: the shortest
- * decimal that reads back as the same float (`1.1`, not `1.100000023841858`).
- */
-export function formatFloat(v: number): string {
-  if (v !== v || v === Infinity || v === -Infinity || v === 0) return formatDouble(v);
-  for (let p = 1; p <= 9; p++) {
-    const d = Number(v.toPrecision(p));
-    if (Math.fround(d) === v) return formatDouble(d);
-  }
-  return formatDouble(v);
-}

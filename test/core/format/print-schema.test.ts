@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { treeString } from '../../../src/api/format/print-schema.js';
+import { treeString } from '../../../src/core/format/print-schema.js';
 import { parseSchema } from '../../../src/core/ddl.js';
 import { ArrayType, MapType, StringType, StructField, StructType, DecimalType, LongType } from '../../../src/core/types.js';
 

@@ -1,0 +1,19 @@
+import type { RecordBatch } from '../core/batch.js';
+
+export type OutputMode = 'append' | 'update' | 'complete';
+
+/**
+ * A streaming sink. `addBatch` gets the rows a micro-batch produced under
+ * the query's output mode (complete: the whole result table; update: the
+ * changed rows; append: the new final rows). A sink must be idempotent by
+ * batch id: after a crash the engine may hand it batch N again, and it must
+ * not write batch N's rows twice (the file sink keeps a log of committed
+ * batches; the memory sink replaces a batch it has seen).
+ */
+export interface StreamSink {
+  /** Short name for progress reports, e.g. `ConsoleSink`, `FileSink[out/]`. */
+  readonly description: string;
+  addBatch(batchId: number, data: RecordBatch, outputMode: OutputMode): Promise<void>;
+  /** Called once when the query stops (flush, close files). */
+  stop?(): Promise<void>;
+}
