@@ -12,8 +12,26 @@ function compareNumbers(a: number, b: number): number {
   return an && bn ? 0 : an ? 1 : -1;
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+/**
+ * Compares strings by Unicode code point, as Spark does (it compares UTF-8
+ * bytes). JavaScript's `<` compares UTF-16 code units, which disagrees only
+ * when both strings differ first at units ≥ 0xD800: there, surrogates (code
+ * points ≥ 0x10000) must sort after U+E000..U+FFFF.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  if (a === b) return 0;
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
 }
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -25,7 +43,7 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 /** A comparator for values of type `t` (nulls sort first inside nested values, as in Spark's ascending order). */
 export function comparator(t: DataType): Comparator {
   switch (t.kind) {
-    case 'string': return compareStrings;
+    case 'string': return compareCodePoints;
     case 'binary': return compareBytes;
     case 'boolean': return (a: boolean, b: boolean) => (a === b ? 0 : a ? 1 : -1);
     case 'array': {

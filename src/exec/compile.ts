@@ -59,7 +59,8 @@ export function compilePipeline(input: StructType, stages: readonly Stage[], sch
     if (!hasFilter && env === null && e !== null && e.kind === 'ref') { passthrough.push(e.index); continue; }
     if (e === null && !hasFilter) { passthrough.push(c); continue; }
     passthrough.push(null);
-    const r = e === null ? g.inputSlot(c, body) : g.expr(e, env, body);
+    // With a filter last, outputs are the previous project's values (env), or the input columns.
+    const r = e === null ? (env !== null ? (env as Slot[])[c]! : g.inputSlot(c, body)) : g.expr(e, env, body);
     const t = schema.fields[c]!.dataType;
     const store = t.kind === 'boolean' ? `(${r.v} ? 1 : 0)` : r.v;
     if (r.n === 'false') writes.push(`o${c}[o] = ${store};`);

@@ -1,23 +1,22 @@
 import { concatBatches, emptyBatch, makeBatch, sliceBatch, takeBatch, type RecordBatch } from '../core/batch.js';
+
+export type { ExecOptions } from './pipeline.js';
 import { StructField, StructType } from '../core/types.js';
-import { vectorFromValues, type Vector } from '../core/vector.js';
+import type { Vector } from '../core/vector.js';
 import { HashAggregator } from './aggregate/hash-aggregate.js';
-import type { Bound } from './bound.js';
-import { compilePipeline, type CompiledPipeline, type Stage } from './compile.js';
+import type { Stage } from './compile.js';
+import { evaluate, pipelineRunner, type ExecOptions } from './pipeline.js';
 import { distinctIndices } from './hash/distinct.js';
-import { evalRow } from './interpret.js';
 import { joinIndices } from './join/join-indices.js';
 import { runGenerate } from './generate.js';
-import type { AggregateExec, JoinExec, PhysicalPlan, SortExec } from './physical.js';
+import { physicalChildren, type AggregateExec, type JoinExec, type PhysicalPlan, type SortExec } from './physical.js';
+import { SpateError } from '../core/errors.js';
+import type { OutputMode } from '../sinks/sink.js';
+import type { OperatorState } from './stateful/operator-state.js';
+import { runStatefulAggregate } from './stateful/stateful-aggregate.js';
+import { runStreamingDedup } from './stateful/streaming-dedup.js';
 import { sortIndices, topKIndices, type SortKey } from './sort/sort-indices.js';
 import { readFiles } from '../io/index.js';
-
-/** Settings one execution runs with. */
-export interface ExecOptions {
-  /** Compile expression pipelines to JavaScript (true) or interpret them row by row (the reference path). */
-  readonly codegen: boolean;
-  readonly timeZone: string;
-}
 
 /** Runs a physical plan to completion and returns its output batches. */
 export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<RecordBatch[]> {
@@ -65,8 +64,45 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
       return parts.flat().map((b) => ({ ...b, schema: plan.schema }));
     }
     case 'join':
-      return [join(plan, await execute(plan.left, opts), await execute(plan.right, opts), opts)];
+      return [join(plan, await executeSide(plan.left, opts), await executeSide(plan.right, opts), opts)];
+    case 'streamScan': {
+      const data = opts.stream?.inputs.get(plan.relationId);
+      if (!data) throw new SpateError('INTERNAL_ERROR', `No input for streaming relation ${plan.description} (#${plan.relationId}) in this batch.`);
+      return [...data];
+    }
+    case 'statefulAggregate': {
+      const s = streamContext(opts, plan.operatorId);
+      return [runStatefulAggregate(plan, await execute(plan.child, opts), s.state, s.mode, opts)];
+    }
+    case 'streamingDedup': {
+      const s = streamContext(opts, plan.operatorId);
+      const input = concatBatches(plan.child.schema, await execute(plan.child, opts));
+      return [runStreamingDedup(plan, input, s.state, opts.stream!.batchId)];
+    }
   }
+}
+
+/** A join side: in a streaming query a side that reads no stream is computed once and reused every batch. */
+async function executeSide(side: PhysicalPlan, opts: ExecOptions): Promise<RecordBatch[]> {
+  const cache = opts.stream?.staticCache;
+  if (!cache || readsStream(side)) return execute(side, opts);
+  let hit = cache.get(side);
+  if (!hit) {
+    hit = await execute(side, opts);
+    cache.set(side, hit);
+  }
+  return hit;
+}
+
+/** True when the subtree reads a streaming source. */
+export function readsStream(p: PhysicalPlan): boolean {
+  return p.kind === 'streamScan' || physicalChildren(p).some(readsStream);
+}
+
+function streamContext(opts: ExecOptions, operatorId: number): { state: OperatorState; mode: OutputMode } {
+  const state = opts.stream?.operators.get(operatorId);
+  if (!state) throw new SpateError('INTERNAL_ERROR', `State of operator ${operatorId} is not loaded; stateful operators run only inside a streaming query.`);
+  return { state, mode: opts.stream!.outputMode };
 }
 
 /** Consecutive filters and projects from `plan` down, as stages in execution order, and the node feeding them. */
@@ -78,65 +114,6 @@ function collectPipeline(plan: PhysicalPlan): { stages: Stage[]; source: Physica
     p = p.child;
   }
   return { stages, source: p };
-}
-
-/** Compiled pipelines by plan node and role, so a plan run many times (every micro-batch) compiles once. */
-const compiled = new WeakMap<object, Map<string, CompiledPipeline>>();
-
-/** The function that runs a pipeline over one batch: compiled once per (plan node, role), or interpreted. */
-function pipelineRunner(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions): (b: RecordBatch) => RecordBatch {
-  const last = stages[stages.length - 1]!;
-  const schema = last.kind === 'project' ? schemaOf(last.exprs, role === 'main' ? owner : null) : input;
-  if (!opts.codegen) return (b) => interpretPipeline(stages, b, schema);
-  let byRole = compiled.get(owner);
-  if (!byRole) {
-    byRole = new Map();
-    compiled.set(owner, byRole);
-  }
-  let c = byRole.get(role);
-  if (!c) {
-    c = compilePipeline(input, stages, schema);
-    byRole.set(role, c);
-  }
-  return c.run;
-}
-
-function schemaOf(exprs: readonly Bound[], owner: object | null): StructType {
-  const s = (owner as { schema?: StructType } | null)?.schema;
-  if (s && s.fields.length === exprs.length) return s;
-  return StructType(exprs.map((e, i) => StructField(`_${i}`, e.type, e.nullable)));
-}
-
-/** The reference path: every stage evaluated row by row with the interpreter. */
-export function interpretPipeline(stages: readonly Stage[], batch: RecordBatch, schema: StructType): RecordBatch {
-  let rows: unknown[][] = [];
-  for (let i = 0; i < batch.numRows; i++) {
-    let cols: readonly Vector[] = batch.columns;
-    let row = i;
-    let keep = true;
-    let values: unknown[] | null = null;
-    for (const s of stages) {
-      if (s.kind === 'filter') {
-        if (evalRow(s.condition, cols, row) !== true) { keep = false; break; }
-      } else {
-        values = s.exprs.map((e) => evalRow(e, cols, row));
-        cols = values.map((v, k) => vectorFromValues(s.exprs[k]!.type, [v]));
-        row = 0;
-      }
-    }
-    if (!keep) continue;
-    rows.push(values ?? batch.columns.map((_, c) => evalRow({ kind: 'ref', index: c, type: batch.schema.fields[c]!.dataType, nullable: true, name: '' }, batch.columns, i)));
-  }
-  const columns = schema.fields.map((f, c) => vectorFromValues(f.dataType, rows.map((r) => r[c])));
-  rows = [];
-  return makeBatch(schema, columns, columns.length === 0 ? 0 : columns[0]!.length);
-}
-
-/** Evaluates expressions over a batch into vectors (one compiled project, cached under `owner` and `role`). */
-export function evaluate(owner: object, role: string, exprs: readonly Bound[], batch: RecordBatch, opts: ExecOptions): Vector[] {
-  if (exprs.length === 0) return [];
-  const run = pipelineRunner(owner, role, batch.schema, [{ kind: 'project', exprs }], opts);
-  return [...run(batch).columns];
 }
 
 function sortKeys(plan: SortExec, all: RecordBatch, opts: ExecOptions): SortKey[] {

@@ -8,6 +8,9 @@ export function describeNode(p: PhysicalPlan): string {
   const cols = (names: readonly string[]) => `[${names.join(', ')}]`;
   switch (p.kind) {
     case 'scan': return `LocalTableScan ${cols(p.schema.fields.map((f) => f.name))}`;
+    case 'streamScan': return `StreamingRelation ${p.description} ${cols(p.schema.fields.map((f) => f.name))}`;
+    case 'statefulAggregate': return `StatefulAggregate(keys=${cols(p.keys.map(boundDisplay))}, functions=${cols(p.aggs.map((a) => a.display))}, state=${p.operatorId})`;
+    case 'streamingDedup': return `StreamingDeduplicate ${cols(p.keys.map((k) => p.schema.fields[k]!.name))}, state=${p.operatorId}`;
     case 'fileScan': return `FileScan ${p.format} ${cols(p.schema.fields.map((f) => f.name))} Location: [${p.paths.join(', ')}]`;
     case 'project': return `*Project ${cols(p.exprs.map((e, i) => { const d = boundDisplay(e); const n = p.schema.fields[i]!.name; return d === n ? d : `${d} AS ${n}`; }))}`;
     case 'filter': return `*Filter ${boundDisplay(p.condition)}`;
@@ -36,7 +39,7 @@ export function treeLines(p: PhysicalPlan, prefix = '', last = true, root = true
 function logicalLines(p: LogicalPlan, depth = 0): string[] {
   const pad = depth === 0 ? '' : '   '.repeat(depth - 1) + '+- ';
   const self = `${pad}${p.kind[0]!.toUpperCase()}${p.kind.slice(1)}`;
-  const kids = p.kind === 'localRelation' || p.kind === 'fileRelation' ? [] : p.kind === 'union' ? p.children : p.kind === 'join' ? [p.left, p.right] : [p.child];
+  const kids = p.kind === 'localRelation' || p.kind === 'fileRelation' || p.kind === 'streamingRelation' ? [] : p.kind === 'union' ? p.children : p.kind === 'join' ? [p.left, p.right] : [p.child];
   return [self, ...kids.flatMap((k) => logicalLines(k, depth + 1))];
 }
 

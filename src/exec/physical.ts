@@ -11,6 +11,9 @@ import type { JoinType } from './join/join-indices.js';
  */
 export type PhysicalPlan =
   | ScanExec
+  | StreamScanExec
+  | StatefulAggregateExec
+  | StreamingDedupExec
   | FileScanExec
   | ProjectExec
   | FilterExec
@@ -25,6 +28,25 @@ export type PhysicalPlan =
 interface Base { readonly schema: StructType }
 
 export interface ScanExec extends Base { readonly kind: 'scan'; readonly batches: readonly RecordBatch[] }
+
+/** The current micro-batch's rows of one streaming source (`relationId` = the logical StreamingRelation's id). */
+export interface StreamScanExec extends Base { readonly kind: 'streamScan'; readonly relationId: number; readonly description: string }
+
+/**
+ * A streaming aggregation: the aggregate's fields plus the id of its state
+ * (`state/<operatorId>/`). Each batch merges its partial aggregates with the
+ * stored state of the same keys and saves the result.
+ */
+export interface StatefulAggregateExec extends Omit<AggregateExec, 'kind'> {
+  readonly kind: 'statefulAggregate';
+  readonly operatorId: number;
+}
+
+/** Streaming dropDuplicates: a row passes only if its key was never seen in any batch. */
+export interface StreamingDedupExec extends Omit<DedupExec, 'kind'> {
+  readonly kind: 'streamingDedup';
+  readonly operatorId: number;
+}
 
 export interface FileScanExec extends Base {
   readonly kind: 'fileScan';
@@ -95,7 +117,7 @@ export interface JoinExec extends Base {
 
 export function physicalChildren(p: PhysicalPlan): readonly PhysicalPlan[] {
   switch (p.kind) {
-    case 'scan': case 'fileScan': return [];
+    case 'scan': case 'fileScan': case 'streamScan': return [];
     case 'union': return p.children;
     case 'join': return [p.left, p.right];
     default: return [p.child];

@@ -1,4 +1,5 @@
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import * as nodePath from 'node:path';
 import { SpateError } from '../core/errors.js';
 import { globBase, globToRegExp, hasGlob } from './glob.js';
@@ -89,7 +90,11 @@ export function listInputFilesSync(
     try { st = statSync(given); } catch (e) { throw notFound(given, e); }
     if (st.isDirectory()) {
       const files: string[] = [];
-      walk(given, files);
+      // Spark reads a streaming file sink's output through its log, and only
+      // when that directory is the one path given (FileStreamSink.hasMetadata).
+      const logged = paths.length === 1 ? fileSinkLogFiles(given) : undefined;
+      if (logged) files.push(...logged);
+      else walk(given, files);
       for (const f of files) found.set(f, basePathOpt ?? given);
     } else {
       found.set(given, basePathOpt ?? nodePath.dirname(given));
@@ -119,6 +124,68 @@ function walkAll(dir: string, out: string[]): void {
     if (e.isDirectory()) walkAll(p, out);
     else if (e.isFile()) out.push(p);
   }
+}
+
+/**
+ * The data files a streaming file sink committed under `dir`, or undefined
+ * when `dir` holds no `_spark_metadata` log. The sink writes a batch's files
+ * first and lists them in `_spark_metadata/<batchId>` last, so files of a
+ * batch that crashed before its entry are orphans that readers must not see;
+ * like Spark's MetadataLogFileIndex, only the listed files are returned.
+ * Log format (FileStreamSinkLog): a `v1` line, then one JSON object per line
+ * with `path` (a file: URI or a path) and `action` ('add' or 'delete'); a
+ * `<batchId>.compact` file holds every entry up to its batch.
+ */
+function fileSinkLogFiles(dir: string): string[] | undefined {
+  const logDir = nodePath.join(dir, '_spark_metadata');
+  let names: string[];
+  try {
+    if (!statSync(logDir).isDirectory()) return undefined;
+    names = readdirSync(logDir);
+  } catch { return undefined; }
+  const batches: { id: number; name: string; compact: boolean }[] = [];
+  for (const name of names) {
+    const m = /^(\d+)(\.compact)?$/.exec(name); // skips temporary files of an unfinished write
+    if (m) batches.push({ id: Number(m[1]), name, compact: m[2] !== undefined });
+  }
+  const lastCompact = batches.reduce((c, b) => (b.compact && b.id > c ? b.id : c), -1);
+  const live = batches.filter((b) => (b.compact ? b.id === lastCompact : b.id > lastCompact)).sort((a, b) => a.id - b.id);
+  const files = new Map<string, string>(); // absolute path → log file that added it
+  const absDir = nodePath.resolve(dir);
+  for (const b of live) {
+    const logFile = nodePath.join(logDir, b.name);
+    const lines = readFileSync(logFile, 'utf8').split('\n');
+    const version = /^v(\d+)$/.exec(lines[0]?.trim() ?? '');
+    if (!version || Number(version[1]) > 1) {
+      throw new SpateError('UNSUPPORTED_LOG_VERSION',
+        `File sink log ${logFile} starts with ${JSON.stringify(lines[0] ?? '')}, expected 'v1': it is corrupt or written by a newer version. Read the data files directly with a glob (e.g. ${dir}/*) to bypass the log.`);
+    }
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i]!.trim();
+      if (line === '') continue;
+      let entry: { path?: unknown; action?: unknown };
+      try { entry = JSON.parse(line) as typeof entry; } catch (e) {
+        throw new SpateError('CORRUPT_LOG_FILE', `File sink log ${logFile} line ${i + 1} is not valid JSON; the log is corrupt.`, { cause: e });
+      }
+      if (typeof entry.path !== 'string') {
+        throw new SpateError('CORRUPT_LOG_FILE', `File sink log ${logFile} line ${i + 1} has no "path"; the log is corrupt.`);
+      }
+      const p = entry.path.startsWith('file:') ? fileURLToPath(entry.path) : nodePath.resolve(absDir, entry.path);
+      if (entry.action === 'delete') files.delete(p);
+      else files.set(p, logFile);
+    }
+  }
+  const out: string[] = [];
+  for (const [abs, logFile] of files) {
+    if (!existsSync(abs)) {
+      throw new SpateError('FILE_NOT_FOUND',
+        `File ${abs}, listed in the file sink log ${logFile}, does not exist: the output directory was changed outside the sink. Restore the file, or read the data files with a glob (e.g. ${dir}/*) to bypass the log.`);
+    }
+    // Keep paths in the form the caller used (relative stays relative), as walk() does.
+    const rel = nodePath.relative(absDir, abs);
+    out.push(rel.startsWith('..') || nodePath.isAbsolute(rel) ? abs : nodePath.join(dir, rel));
+  }
+  return out;
 }
 
 function notFound(path: string, cause?: unknown): SpateError {

@@ -27,6 +27,11 @@ export function analyze(p: LogicalPlan, ctx: FunctionContext): Analyzed {
   switch (p.kind) {
     case 'localRelation':
       return { plan: { kind: 'scan', schema: p.schema, batches: p.batches }, attrs: schemaToAttrs(p.schema, p.id) };
+    case 'streamingRelation':
+      return {
+        plan: { kind: 'streamScan', schema: p.schema, relationId: p.id, description: p.source.format },
+        attrs: schemaToAttrs(p.schema, p.id),
+      };
     case 'fileRelation':
       return {
         plan: { kind: 'fileScan', schema: p.schema, format: p.format, paths: p.paths, options: p.options },

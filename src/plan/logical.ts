@@ -1,6 +1,7 @@
 import type { RecordBatch } from '../core/batch.js';
 import type { StructType } from '../core/types.js';
 import type { Expr } from './expr.js';
+import type { SourceContext, StreamSource } from '../sources/source.js';
 
 /**
  * The logical plan a DataFrame holds: a tree of immutable nodes, built by the
@@ -10,6 +11,7 @@ import type { Expr } from './expr.js';
  */
 export type LogicalPlan =
   | LocalRelation
+  | StreamingRelation
   | FileRelation
   | Project
   | Filter
@@ -28,6 +30,25 @@ export interface LocalRelation extends Base {
   readonly kind: 'localRelation';
   readonly schema: StructType;
   readonly batches: readonly RecordBatch[];
+}
+
+/**
+ * An unbounded input (readStream...load()). The source itself is created when
+ * a query starts, with that query's checkpoint; `schema` is known up front.
+ */
+export interface StreamingRelation extends Base {
+  readonly kind: 'streamingRelation';
+  readonly schema: StructType;
+  readonly source: StreamSourceSpec;
+}
+
+/** How to make a streaming source for one query run. */
+export interface StreamSourceSpec {
+  /** Format name as the user gave it (`rate`, `socket`, `csv`, `memory`, ...). */
+  readonly format: string;
+  readonly options: Readonly<Record<string, string>>;
+  /** Creates the source for a query run (the memory stream returns itself). */
+  create(ctx: SourceContext): StreamSource;
 }
 
 /** Files read at execution time; the schema was fixed (given or inferred) when the DataFrame was created. */
@@ -98,9 +119,20 @@ export function node<T extends Without<LogicalPlan>>(n: T): T & Base {
 
 export function children(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
-    case 'localRelation': case 'fileRelation': return [];
+    case 'localRelation': case 'fileRelation': case 'streamingRelation': return [];
     case 'union': return p.children;
     case 'join': return [p.left, p.right];
     default: return [p.child];
   }
+}
+
+/** True when the plan reads a stream anywhere (such a DataFrame runs only through writeStream.start()). */
+export function isStreamingPlan(p: LogicalPlan): boolean {
+  return p.kind === 'streamingRelation' || children(p).some(isStreamingPlan);
+}
+
+/** Every streaming relation in the plan, left to right: the query's sources, in checkpoint order. */
+export function streamingRelations(p: LogicalPlan): StreamingRelation[] {
+  if (p.kind === 'streamingRelation') return [p];
+  return children(p).flatMap(streamingRelations);
 }

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import '../../src/exec/functions/index.js';
 import { callScalar, castTo } from '../../src/exec/functions/index.js';
 import { compilePipeline, type Stage } from '../../src/exec/compile.js';
-import { interpretPipeline } from '../../src/exec/execute.js';
+import { interpretPipeline } from '../../src/exec/pipeline.js';
 import type { Bound } from '../../src/exec/bound.js';
 import { batchFromRows, batchToRows } from '../../src/core/batch.js';
 import { BooleanType, DoubleType, IntegerType, StringType, StructField, StructType, type DataType } from '../../src/core/types.js';
@@ -123,4 +123,17 @@ test('boolean output columns are stored as 0/1 and read back as booleans', () =>
   const out = compilePipeline(input, [{ kind: 'project', exprs: [callScalar('not', [ref(3)], ctx)] }], schema).run(batch);
   assert.deepEqual(batchToRows(out).map((r) => r[0]), [false, true, null]);
   void ({} as DataType);
+});
+
+test('a filter after a projection outputs the projection, compiled and interpreted', () => {
+  const batch = batchFromRows(input, [[1, 30, 'ann', true], [2, 20, 'bob', false]]);
+  const proj: Bound[] = [ref(2), ref(1)];
+  const d: Bound = { kind: 'ref', index: 1, type: DoubleType, nullable: true, name: 'd' };
+  const stages: Stage[] = [
+    { kind: 'project', exprs: proj },
+    { kind: 'filter', condition: callScalar('gt', [d, { kind: 'lit', value: 26, type: IntegerType, nullable: false }], ctx) },
+  ];
+  const out = StructType([StructField('s', StringType), StructField('d', DoubleType)]);
+  assert.deepEqual(batchToRows(compilePipeline(input, stages, out).run(batch)), [['ann', 30]]);
+  assert.deepEqual(batchToRows(interpretPipeline(stages, batch, out)), [['ann', 30]]);
 });

@@ -98,6 +98,11 @@ export const PROJECT_SHAPES: readonly Shape[] = [
     sql: 'SELECT k, s FROM (SELECT *, i * 2 + l AS k FROM t1) WHERE k > 0',
   },
   {
+    name: 'project (dropping and reordering columns) then filter',
+    spate: (t1) => t1.select(col('s'), col('i').plus(col('l')).alias('v'), col('b')).filter(col('v').gt(0).or(col('b'))),
+    sql: 'SELECT s, i + l AS v, b FROM t1 WHERE i + l > 0 OR b',
+  },
+  {
     name: 'project: selectExpr with SQL functions',
     spate: (t1) => t1.selectExpr('i * 2 + 1 AS a', "upper(s) || '!' AS u", 'abs(d) AS ad', 'year(dt) AS y'),
     sql: "SELECT i * 2 + 1, upper(s) || '!', abs(d), year(dt) FROM t1",

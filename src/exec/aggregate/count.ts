@@ -22,20 +22,23 @@ export class CountAccumulator implements GroupAccumulator {
       const v = args[0]!;
       const vals = v.values as Uint8Array;
       const valid = v.validity;
-      for (let i = 0; i < numRows; i++) if (vals[i] === 1 && (valid === null || valid[i] === 1)) counts[groupIds[i]!] = counts[groupIds[i]!]! + 1;
+      for (let i = 0; i < numRows; i++) {
+        if (vals[i] === 1 && (valid === null || valid[i] === 1)) { const g = groupIds[i]!; counts[g] = counts[g]! + 1; }
+      }
       return;
     }
     const masks = args.map((a) => a.validity).filter((m): m is Uint8Array => m !== null);
     if (masks.length === 0) {
-      for (let i = 0; i < numRows; i++) counts[groupIds[i]!] = counts[groupIds[i]!]! + 1;
+      for (let i = 0; i < numRows; i++) { const g = groupIds[i]!; counts[g] = counts[g]! + 1; }
     } else if (masks.length === 1) {
       const m = masks[0]!;
-      for (let i = 0; i < numRows; i++) counts[groupIds[i]!] = counts[groupIds[i]!]! + m[i]!;
+      for (let i = 0; i < numRows; i++) { const g = groupIds[i]!; counts[g] = counts[g]! + m[i]!; }
     } else {
       for (let i = 0; i < numRows; i++) {
         let ok = 1;
         for (let k = 0; k < masks.length; k++) ok &= masks[k]![i]!;
-        counts[groupIds[i]!] = counts[groupIds[i]!]! + ok;
+        const g = groupIds[i]!;
+        counts[g] = counts[g]! + ok;
       }
     }
   }

@@ -44,6 +44,9 @@ export class HashAggregator {
     };
   }
 
+  /** The distinct keys so far, one vector per key column, row g = group g. */
+  keyVectors(): Vector[] { return this.index === null ? [] : this.index.keyVectors(); }
+
   /** The accumulators, for partial merge and state export. */
   accumulators(): readonly GroupAccumulator[] { return this.accs; }
 

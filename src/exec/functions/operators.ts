@@ -133,9 +133,13 @@ function compareType(name: string, a: ArgInfo, b: ArgInfo): DataType {
   return t;
 }
 
-/** True for types whose values compare correctly with JS operators (no NaN, no nesting). */
+/**
+ * True for types whose values order correctly with JS operators (no NaN, no
+ * nesting). Not strings: JS compares UTF-16 code units, Spark compares code
+ * points (UTF-8 bytes), so strings go through compareCodePoints.
+ */
 function plainCompare(t: DataType): boolean {
-  return t.kind === 'int' || t.kind === 'long' || t.kind === 'date' || t.kind === 'timestamp' || t.kind === 'string' || t.kind === 'boolean';
+  return t.kind === 'int' || t.kind === 'long' || t.kind === 'date' || t.kind === 'timestamp' || t.kind === 'boolean';
 }
 
 function comparison(name: 'lt' | 'le' | 'gt' | 'ge', op: string, test: (c: number) => boolean): ScalarFunction {
@@ -158,7 +162,7 @@ const eq: ScalarFunction = {
   resolve(args) {
     const t = compareType('eq', args[0]!, args[1]!);
     const display = binaryDisplay('eq', args);
-    if (plainCompare(t)) return { type: BooleanType, argTypes: [t, t], impl: (a: unknown, b: unknown) => a === b, inline: (x) => `(${x[0]} === ${x[1]})`, display };
+    if (plainCompare(t) || t.kind === 'string') return { type: BooleanType, argTypes: [t, t], impl: (a: unknown, b: unknown) => a === b, inline: (x) => `(${x[0]} === ${x[1]})`, display };
     return { type: BooleanType, argTypes: [t, t], impl: equality(t), display };
   },
 };

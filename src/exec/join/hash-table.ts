@@ -1,6 +1,6 @@
 import { isTypedStorage, type Vector } from '../../core/vector.js';
 import { GenericKeyIds } from './generic-keys.js';
-import { NumericKeyIds, type KeyIds } from './key-hash.js';
+import { NumericKeyIds, type KeyIds } from './numeric-keys.js';
 import { PackedKeyIds } from './packed-keys.js';
 
 /** Probe rows handled per `probe` call (a cache-sized id buffer). */
@@ -16,7 +16,7 @@ export class JoinHashTable {
   readonly head: Int32Array;
   /** Next build row with the same key, -1 at the end of a chain. */
   readonly next: Int32Array;
-  /** Number of distinct non-null keys on the build side. */
+  /** Number of key ids handed out on the build side (an id of a null key, if any, has an empty chain). */
   readonly numKeys: number;
   private readonly ids: KeyIds;
 

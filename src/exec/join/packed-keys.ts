@@ -1,6 +1,6 @@
 import { makeVector, type PrimitiveArray, type Vector } from '../../core/vector.js';
 import { DoubleType } from '../../core/types.js';
-import { NumericKeyIds, type KeyIds } from './key-hash.js';
+import { NumericKeyIds, type KeyIds } from './numeric-keys.js';
 
 /** Key types whose stored values are always integers. */
 const INTEGRAL = new Set(['int', 'date', 'boolean', 'long', 'timestamp']);

@@ -1,5 +1,7 @@
 import { isTypedStorage, type PrimitiveArray, type Vector } from '../../core/vector.js';
-import { comparator } from '../compare.js';
+import { comparator, compareCodePoints } from '../compare.js';
+
+export { compareCodePoints };
 
 /** One sort key: a column and its direction and null placement (Spark's SortOrder). */
 export interface SortKey {
@@ -11,27 +13,6 @@ export interface SortKey {
 /** Orders two row indices of the input. */
 export type RowCompare = (i: number, j: number) => number;
 
-/**
- * Compares strings by Unicode code point, as Spark does (it compares UTF-8
- * bytes). JavaScript's `<` compares UTF-16 code units, which disagrees only
- * when both strings differ first at units ≥ 0xD800: there, surrogates (code
- * points ≥ 0x10000) must sort after U+E000..U+FFFF.
- */
-export function compareCodePoints(a: string, b: string): number {
-  if (a === b) return 0;
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
 
 const HIGH_UNIT = /[\uD800-\uFFFF]/;
 

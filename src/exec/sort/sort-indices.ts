@@ -1,11 +1,18 @@
 import type { PrimitiveArray, Vector } from '../../core/vector.js';
 import { keyComparator, rowComparator, type SortKey } from './key-compare.js';
+import { radixSortRows } from './radix.js';
+import { sortStringRows } from './string-sort.js';
 
 export type { SortKey } from './key-compare.js';
 
-/** Types whose stored values are always integers, so value and row index can be packed into one double. */
+/** Types whose stored values are always integers. */
 const INTEGRAL = new Set(['int', 'date', 'boolean', 'long', 'timestamp']);
+/** Types stored in Int32Array or Uint8Array: one 32-bit radix key suffices. */
+const INT32_BACKED = new Set(['int', 'date', 'boolean']);
 const FLOATING = new Set(['float', 'double', 'decimal']);
+const NUMERIC = new Set([...INTEGRAL, ...FLOATING]);
+/** Below this many rows a comparison sort beats the radix sort's fixed histogram cost. */
+const RADIX_MIN_ROWS = 1024;
 
 /**
  * A stable permutation of `numRows` rows in Spark's order for `keys`: NaN
@@ -15,9 +22,14 @@ const FLOATING = new Set(['float', 'double', 'decimal']);
  */
 export function sortIndices(keys: readonly SortKey[], numRows: number): Int32Array {
   if (keys.length === 0 || numRows <= 1) return identity(numRows);
-  if (keys.length === 1) return sortOneKey(keys[0]!, numRows);
-  const idx = identity(numRows);
-  return idx.sort(rowComparator(keys));
+  if (keys.length === 1) return sortOneKey(keys[0]!, identity(numRows), false);
+  if (numRows >= RADIX_MIN_ROWS && keys.every((k) => NUMERIC.has(k.vector.type.kind))) {
+    // All keys numeric: stable radix sorts from the last key to the first (LSD over keys).
+    let perm = identity(numRows);
+    for (let k = keys.length - 1; k >= 0; k--) perm = sortOneKey(keys[k]!, perm, true);
+    return perm;
+  }
+  return identity(numRows).sort(rowComparator(keys));
 }
 
 /**
@@ -79,10 +91,13 @@ function identity(n: number): Int32Array {
 }
 
 /**
- * One key: set nulls (and NaN) aside in row order, sort the rest with the
- * cheapest method for the type, then put the pieces together.
+ * Reorders the permutation `input` by one key, stably (ties keep their order
+ * in `input`): nulls and NaNs are set aside, the rest sorted with the
+ * cheapest method for the type, then the pieces put together. `radix` forces
+ * the radix sort, whose stability is by input position, for numeric keys.
  */
-function sortOneKey(key: SortKey, numRows: number): Int32Array {
+function sortOneKey(key: SortKey, input: Int32Array, radix: boolean): Int32Array {
+  const numRows = input.length;
   const v = key.vector;
   const valid = v.validity;
   const kind = v.type.kind;
@@ -96,7 +111,8 @@ function sortOneKey(key: SortKey, numRows: number): Int32Array {
   const nulls = valid === null ? null : new Int32Array(numRows);
   const nans = floating ? new Int32Array(numRows) : null;
   const vals = v.values;
-  for (let i = 0; i < numRows; i++) {
+  for (let p = 0; p < numRows; p++) {
+    const i = input[p]!;
     if (valid !== null && valid[i] === 0) { nulls![nNull++] = i; continue; }
     if (floating) {
       const x = (vals as PrimitiveArray)[i]!;
@@ -104,7 +120,7 @@ function sortOneKey(key: SortKey, numRows: number): Int32Array {
     }
     rest[nRest++] = i;
   }
-  const sorted = sortRows(v, key.ascending, rest.subarray(0, nRest), numRows);
+  const sorted = sortRows(v, key.ascending, rest.subarray(0, nRest), radix);
   let n = 0;
   if (key.nullsFirst && nulls !== null) { out.set(nulls.subarray(0, nNull), n); n += nNull; }
   // NaN is the largest value: last when ascending, first when descending.
@@ -116,45 +132,25 @@ function sortOneKey(key: SortKey, numRows: number): Int32Array {
   return out;
 }
 
-/** Sorts row indices `rows` (ascending, no nulls or NaNs among them) of `v` stably. */
-function sortRows(v: Vector, ascending: boolean, rows: Int32Array, numRows: number): Int32Array {
+/**
+ * Sorts row indices `rows` (no nulls or NaNs among them) of `v` stably. The
+ * comparison paths break ties by row index, so unless `radix` is set `rows`
+ * must be in ascending row order.
+ */
+function sortRows(v: Vector, ascending: boolean, rows: Int32Array, radix: boolean): Int32Array {
   const kind = v.type.kind;
-  if (INTEGRAL.has(kind)) {
-    const packed = packedSort(v.values as PrimitiveArray, ascending, rows, numRows);
-    if (packed !== null) return packed;
+  const numeric = NUMERIC.has(kind);
+  if (numeric && (radix || rows.length >= RADIX_MIN_ROWS)) {
+    return radixSortRows(v.values as PrimitiveArray, INT32_BACKED.has(kind), ascending, rows);
   }
-  if (FLOATING.has(kind) || INTEGRAL.has(kind)) {
+  if (numeric) {
     const a = v.values as PrimitiveArray;
     // No NaN here, so subtraction orders correctly; ±Infinity - itself is NaN, which `||` treats as a tie.
     return ascending
       ? rows.sort((i, j) => (a[i]! - a[j]!) || i - j)
       : rows.sort((i, j) => (a[j]! - a[i]!) || i - j);
   }
+  if (kind === 'string') return sortStringRows(v.values as unknown[], ascending, rows);
   const c = keyComparator({ vector: { ...v, validity: null }, ascending, nullsFirst: true });
   return rows.sort((i, j) => c(i, j) || i - j);
-}
-
-/**
- * Integer keys: packs (key - min) * numRows + row into one double and sorts
- * those natively (no comparator calls), which is also stable since the row
- * breaks ties. Needs (max - min + 1) * numRows ≤ 2^53; returns null otherwise.
- */
-function packedSort(a: PrimitiveArray, ascending: boolean, rows: Int32Array, numRows: number): Int32Array | null {
-  const n = rows.length;
-  if (n === 0) return rows;
-  let min = Infinity;
-  let max = -Infinity;
-  for (let k = 0; k < n; k++) {
-    const x = a[rows[k]!]!;
-    if (x < min) min = x;
-    if (x > max) max = x;
-  }
-  if ((max - min + 1) * numRows > Number.MAX_SAFE_INTEGER) return null;
-  const keys = new Float64Array(n);
-  if (ascending) for (let k = 0; k < n; k++) { const r = rows[k]!; keys[k] = (a[r]! - min) * numRows + r; }
-  else for (let k = 0; k < n; k++) { const r = rows[k]!; keys[k] = (max - a[r]!) * numRows + r; }
-  keys.sort();
-  const out = new Int32Array(n);
-  for (let k = 0; k < n; k++) out[k] = keys[k]! % numRows;
-  return out;
 }

@@ -127,3 +127,40 @@ test('property: sortIndices agrees with a stable reference sort; topK equals sor
     assert.deepEqual([...topKIndices(keys, n, k)], got.slice(0, k));
   }), { numRuns: 1500 });
 });
+
+test('property: large inputs (radix sort path) agree with the reference sort', () => {
+  const big: { type: DataType; value: fc.Arbitrary<unknown> }[] = [
+    { type: IntegerType, value: fc.integer() },
+    { type: DateType, value: fc.integer({ min: -50, max: 50 }) },
+    { type: LongType, value: fc.oneof(fc.integer({ min: -1000, max: 1000 }), fc.constantFrom(2 ** 53 - 1, -(2 ** 53) + 1, 2 ** 33)) },
+    { type: DoubleType, value: fc.oneof(fc.double(), fc.constantFrom(-0, 0, 5e-324, -5e-324, 1.5, -1.5)) },
+    { type: FloatType, value: fc.float({ noDefaultInfinity: false }).map(Math.fround) },
+    { type: BooleanType, value: fc.boolean() },
+    { type: StringType, value: fc.oneof(fc.string({ unit: 'binary', maxLength: 4 }), fc.constantFrom('', 'user1', 'user10', 'user2', '\uFF61', '\u{1F600}')) },
+  ];
+  fc.assert(fc.property(
+    fc.integer({ min: 0, max: big.length - 1 }), fc.integer({ min: 1024, max: 3000 }), fc.boolean(), fc.boolean(), fc.integer(),
+    (c, n, asc, nf, seed) => {
+      const vals = fc.sample(fc.option(big[c]!.value, { freq: 10 }), { numRuns: n, seed });
+      const got = [...sortIndices([key(big[c]!.type, vals, asc, nf)], n)];
+      assert.deepEqual(got, referenceSort([{ vals, asc, nf }], n));
+    },
+  ), { numRuns: 40 });
+});
+
+test('property: several numeric keys on large inputs (radix per key, last key first) agree with the reference sort', () => {
+  const gens: { type: DataType; value: fc.Arbitrary<unknown> }[] = [
+    { type: IntegerType, value: fc.integer({ min: -3, max: 3 }) },
+    { type: DoubleType, value: fc.constantFrom(NaN, -0, 0, 1.5, -2.25, Infinity) },
+    { type: LongType, value: fc.integer({ min: -2, max: 2 }) },
+  ];
+  fc.assert(fc.property(
+    fc.array(fc.record({ c: fc.integer({ min: 0, max: gens.length - 1 }), asc: fc.boolean(), nf: fc.boolean(), seed: fc.integer() }), { minLength: 2, maxLength: 3 }),
+    fc.integer({ min: 1024, max: 2500 }),
+    (specs, n) => {
+      const cols = specs.map((s) => ({ vals: fc.sample(fc.option(gens[s.c]!.value, { freq: 5 }), { numRuns: n, seed: s.seed }), asc: s.asc, nf: s.nf }));
+      const keys = cols.map((c, i) => key(gens[specs[i]!.c]!.type, c.vals, c.asc, c.nf));
+      assert.deepEqual([...sortIndices(keys, n)], referenceSort(cols, n));
+    },
+  ), { numRuns: 30 });
+});

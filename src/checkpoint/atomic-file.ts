@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { link, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { SpateError } from '../core/errors.js';
+
+/**
+ * Crash-safe file writes for checkpoints. The data goes to a temp file in
+ * the target's directory (named `.<target>.<uuid>.tmp`, so log readers skip
+ * it), is fsynced, then moved into place and the directory fsynced. A crash
+ * at any point leaves the old file or the new one, never a torn one; at
+ * worst a temp file is left behind, which readers ignore.
+ */
+
+/** The temp path a write of `path` goes through (a dot file beside it). */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomUUID()}.tmp`);
+}
+
+/** True for names of temp files left by an interrupted atomic write. */
+export function isTempFileName(name: string): boolean {
+  return name.startsWith('.');
+}
+
+/** Replaces `path` with `data` atomically (the old contents or the new, never a mix). */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = await writeTemp(path, data);
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw writeFailed(path, e);
+  }
+  await syncDir(dirname(path));
+}
+
+/**
+ * Writes `path` atomically only if it does not exist yet; returns false (and
+ * writes nothing) when it does. Uses link(2), which never replaces an
+ * existing file, so two writers racing for the same batch id cannot both win.
+ */
+export async function writeFileAtomicIfAbsent(path: string, data: string | Uint8Array): Promise<boolean> {
+  const tmp = await writeTemp(path, data);
+  try {
+    await link(tmp, path);
+  } catch (e) {
+    const code = errCode(e);
+    if (code === 'EEXIST') { await unlink(tmp).catch(() => undefined); return false; }
+    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
+      // Filesystems without hard links: fall back to check-then-rename (still crash-safe, not race-safe).
+      return renameIfAbsent(tmp, path);
+    }
+    await unlink(tmp).catch(() => undefined);
+    throw writeFailed(path, e);
+  }
+  await unlink(tmp).catch(() => undefined);
+  await syncDir(dirname(path));
+  return true;
+}
+
+async function renameIfAbsent(tmp: string, path: string): Promise<boolean> {
+  try {
+    const fh = await open(path, 'r');
+    await fh.close();
+    await unlink(tmp).catch(() => undefined);
+    return false;
+  } catch (e) {
+    if (errCode(e) !== 'ENOENT') { await unlink(tmp).catch(() => undefined); throw writeFailed(path, e); }
+  }
+  try {
+    await rename(tmp, path);
+  } catch (e) {
+    await unlink(tmp).catch(() => undefined);
+    throw writeFailed(path, e);
+  }
+  await syncDir(dirname(path));
+  return true;
+}
+
+async function writeTemp(path: string, data: string | Uint8Array): Promise<string> {
+  const tmp = tempPathFor(path);
+  let fh;
+  try {
+    fh = await open(tmp, 'wx');
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh?.close().catch(() => undefined);
+    await unlink(tmp).catch(() => undefined);
+    throw writeFailed(path, e);
+  }
+  await fh.close();
+  return tmp;
+}
+
+/** fsyncs a directory so a rename or link in it survives a power loss (a no-op where the OS refuses, e.g. Windows). */
+export async function syncDir(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch (e) {
+    const code = errCode(e);
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF' && code !== 'EACCES') throw writeFailed(dir, e);
+  } finally {
+    await fh?.close().catch(() => undefined);
+  }
+}
+
+/** The `code` of a Node fs error ('ENOENT', ...), or undefined. */
+export function errCode(e: unknown): string | undefined {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : undefined;
+}
+
+function writeFailed(path: string, e: unknown): SpateError {
+  const why = e instanceof Error ? e.message : String(e);
+  return new SpateError('CHECKPOINT_WRITE_FAILED',
+    `Could not write checkpoint file ${path}: ${why}. Check that the checkpoint location exists, is writable and has free space.`, { cause: e });
+}

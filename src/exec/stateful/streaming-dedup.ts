@@ -1,0 +1,50 @@
+import { makeBatch, takeBatch, type RecordBatch } from '../../core/batch.js';
+import { LongType, StructField, StructType } from '../../core/types.js';
+import { constantVector, takeVector } from '../../core/vector.js';
+import { distinctIndices } from '../hash/distinct.js';
+import type { StreamingDedupExec } from '../physical.js';
+import type { OperatorState } from './operator-state.js';
+
+/** State rows of dropDuplicates: the key columns, and the batch that first saw the key. */
+export function dedupStateSchemas(plan: StreamingDedupExec): { keySchema: StructType; valueSchema: StructType } {
+  return {
+    keySchema: StructType(plan.keys.map((k) => StructField(plan.schema.fields[k]!.name, plan.schema.fields[k]!.dataType, true))),
+    valueSchema: StructType([StructField('firstBatchId', LongType, false)]),
+  };
+}
+
+/**
+ * One micro-batch of streaming dropDuplicates: the first row of each key
+ * within the batch passes if no earlier batch saw the key; passing keys are
+ * saved. Output keeps input order (append mode).
+ */
+export function runStreamingDedup(plan: StreamingDedupExec, input: RecordBatch, state: OperatorState, batchId: number): RecordBatch {
+  if (input.numRows === 0) return input;
+  const keyCols = plan.keys.map((k) => input.columns[k]!);
+  const first = distinctIndices(keyCols, input.numRows);
+  const keys = keyCols.map((v) => takeVector(v, first));
+  const byPart = state.splitByPartition(keys, first.length);
+  const keep = new Uint8Array(first.length);
+  const { keySchema, valueSchema } = dedupStateSchemas(plan);
+  const rowSchema = StructType([...keySchema.fields, ...valueSchema.fields]);
+  for (let p = 0; p < state.numPartitions; p++) {
+    const idx = byPart[p]!;
+    const n = idx.length;
+    if (n === 0) continue;
+    const pk = keys.map((v) => takeVector(v, idx));
+    const slots = new Int32Array(n);
+    const store = state.store(p);
+    store.lookup(pk, n, slots);
+    let fresh = 0;
+    for (let i = 0; i < n; i++) if (slots[i]! < 0) fresh++;
+    if (fresh === 0) continue;
+    const newIdx = new Int32Array(fresh);
+    for (let i = 0, k = 0; i < n; i++) if (slots[i]! < 0) { newIdx[k++] = i; keep[idx[i]!] = 1; }
+    store.upsert(makeBatch(rowSchema, [...pk.map((v) => takeVector(v, newIdx)), constantVector(LongType, batchId, fresh)], fresh));
+  }
+  let out = 0;
+  for (let i = 0; i < keep.length; i++) if (keep[i]) out++;
+  const rows = new Int32Array(out);
+  for (let i = 0, k = 0; i < keep.length; i++) if (keep[i]) rows[k++] = first[i]!;
+  return takeBatch(input, rows);
+}

@@ -1,0 +1,68 @@
+import { pathToFileURL } from 'node:url';
+import { MetadataLog } from '../checkpoint/metadata-log.js';
+import { checkpointCorrupt } from '../checkpoint/corrupt.js';
+
+/** One file a file-sink batch wrote, as Spark's SinkFileStatus (sizes in bytes, times in ms). */
+export interface SinkFileStatus {
+  /** A `file:` URI, as Spark writes Hadoop paths. */
+  readonly path: string;
+  readonly size: number;
+  readonly isDir: boolean;
+  readonly modificationTime: number;
+  readonly blockReplication: number;
+  readonly blockSize: number;
+  readonly action: 'add' | 'delete';
+}
+
+/** Spark's block size for the local file system (`fs.local.block.size`, 32 MiB), written for compatibility. */
+const LOCAL_BLOCK_SIZE = 33_554_432;
+
+/** The log entry for a data file just written. */
+export function sinkFileStatus(absPath: string, size: number, mtimeMs: number): SinkFileStatus {
+  return {
+    path: pathToFileURL(absPath).href,
+    size,
+    isDir: false,
+    modificationTime: Math.floor(mtimeMs),
+    blockReplication: 1,
+    blockSize: LOCAL_BLOCK_SIZE,
+    action: 'add',
+  };
+}
+
+/**
+ * The file sink's log, `<output>/_spark_metadata/<batchId>`, in Spark's
+ * FileStreamSinkLog format: `v1`, then one SinkFileStatus JSON per line. The
+ * data files of a batch are written before its entry, so the entry is the
+ * commit: readers (io's listing) read only listed files. Not compacted:
+ * spate writes one file per batch and never the `<id>.compact` files Spark
+ * writes every 10 batches (its readers accept both).
+ */
+export class FileSinkLog extends MetadataLog<SinkFileStatus[]> {
+  protected serialize(files: SinkFileStatus[]): string {
+    // Spark joins entries with newlines and no trailing newline; an empty
+    // batch is the version line alone.
+    return files.map((f) => JSON.stringify(f)).join('\n');
+  }
+
+  protected deserialize(body: string, file: string, batchId: number): SinkFileStatus[] {
+    const out: SinkFileStatus[] = [];
+    const lines = body.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!.trim();
+      if (line === '') continue;
+      let v: unknown;
+      try {
+        v = JSON.parse(line) as unknown;
+      } catch (e) {
+        throw checkpointCorrupt(file, batchId, `line ${i + 2} is not valid JSON`, e);
+      }
+      const o = v as Partial<SinkFileStatus> | null;
+      if (o === null || typeof o !== 'object' || typeof o.path !== 'string' || (o.action !== 'add' && o.action !== 'delete')) {
+        throw checkpointCorrupt(file, batchId, `line ${i + 2} is not a file entry with "path" and "action"`);
+      }
+      out.push(o as SinkFileStatus);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,322 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { concatBatches, emptyBatch, type RecordBatch } from '../core/batch.js';
+import { SpateError } from '../core/errors.js';
+import { CommitLog } from '../checkpoint/commit-log.js';
+import { OffsetLog } from '../checkpoint/offset-log.js';
+import { readOrCreateStreamMetadata } from '../checkpoint/stream-metadata.js';
+import { execute, type ExecOptions } from '../exec/execute.js';
+import type { PhysicalPlan } from '../exec/physical.js';
+import { OperatorState, type StateStoreOptions } from '../exec/stateful/operator-state.js';
+import { aggregateStateSchemas } from '../exec/stateful/stateful-aggregate.js';
+import { dedupStateSchemas } from '../exec/stateful/streaming-dedup.js';
+import type { StreamingRelation } from '../plan/logical.js';
+import type { StatefulOperatorInfo } from '../plan/streaming.js';
+import type { OutputMode, StreamSink } from '../sinks/sink.js';
+import type { Offset, ReadLimit, StreamSource } from '../sources/source.js';
+import type { Clock } from './clock.js';
+import { PhaseTimer, rate, type StreamingQueryProgress } from './progress.js';
+import type { Trigger } from './trigger.js';
+
+/** Everything a micro-batch run needs, fixed at start(). */
+export interface MicroBatchConfig {
+  readonly id: string | undefined;
+  readonly runId: string;
+  readonly name: string | null;
+  readonly checkpointDir: string;
+  readonly plan: PhysicalPlan;
+  readonly operators: readonly StatefulOperatorInfo[];
+  readonly relations: readonly StreamingRelation[];
+  readonly sink: StreamSink;
+  readonly outputMode: OutputMode;
+  readonly trigger: Trigger;
+  readonly clock: Clock;
+  readonly exec: ExecOptions;
+  /** Session confs that must not change over a checkpoint's life, recorded in every offsets file. */
+  readonly conf: Readonly<Record<string, string>>;
+  readonly stateStore: StateStoreOptions;
+  readonly timeZone: string;
+  /** Milliseconds between checks for new data when idle with the default trigger (spark.sql.streaming.pollingDelay). */
+  readonly pollingDelayMs: number;
+}
+
+/** Hooks the StreamingQuery listens on. */
+export interface MicroBatchEvents {
+  onStarted(id: string): void;
+  onProgress(p: StreamingQueryProgress): void;
+  onIdle(): void;
+  onStatus(message: string, isDataAvailable: boolean, isTriggerActive: boolean): void;
+}
+
+const sameOffset = (a: Offset | null, b: Offset | null): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * The micro-batch engine (Spark's MicroBatchExecution). Each batch, in order:
+ * ask every source for its latest offset; write `offsets/N` (the write-ahead
+ * log) before reading anything; read exactly the data between the previous
+ * end offsets and these; run the plan, whose stateful operators read state
+ * version N and write N+1; hand the result to the sink with the batch id;
+ * commit the state; write `commits/N`; let the sources forget what is
+ * committed. A restart that finds `offsets/N` without `commits/N` runs batch N
+ * again with exactly the logged offsets, so the sink (idempotent by batch id)
+ * and the state see every input exactly once.
+ */
+export class MicroBatchExecution {
+  private sources: StreamSource[] = [];
+  private states = new Map<number, OperatorState>();
+  private offsetLog!: OffsetLog;
+  private commitLog!: CommitLog;
+  private committed: readonly (Offset | null)[] = [];
+  private nextBatchId = 0;
+  private readonly staticCache = new Map<object, RecordBatch[]>();
+  private readonly abort = new AbortController();
+  private stopped = false;
+  private idleWaiters: (() => void)[] = [];
+  private noDataSeen = 0;
+  /** The query id from the checkpoint's metadata file. */
+  id = '';
+
+  constructor(private readonly cfg: MicroBatchConfig, private readonly events: MicroBatchEvents) {}
+
+  /** Asks the loop to finish after the current batch. */
+  stop(): void {
+    this.stopped = true;
+    this.abort.abort();
+  }
+
+  /** Resolves when a check for new data that began after this call found none (Spark's processAllAvailable). */
+  waitForIdle(): Promise<void> {
+    const target = this.noDataSeen + 2;
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.noDataSeen >= target || this.stopped) resolve();
+        else this.idleWaiters.push(check);
+      };
+      check();
+    });
+  }
+
+  /** Runs until the trigger is done or stop() is called; rejects with the failure that stopped it. */
+  async run(): Promise<void> {
+    try {
+      await this.open();
+      await this.loop();
+    } finally {
+      await Promise.allSettled(this.sources.map((s) => s.stop()));
+      await this.cfg.sink.stop?.();
+      this.noDataSeen = Number.MAX_SAFE_INTEGER;
+      this.wakeIdle();
+    }
+  }
+
+  private async open(): Promise<void> {
+    const dir = this.cfg.checkpointDir;
+    await mkdir(dir, { recursive: true });
+    const meta = await readOrCreateStreamMetadata(join(dir, 'metadata'));
+    this.id = meta.id;
+    this.events.onStarted(this.id);
+    this.offsetLog = new OffsetLog(join(dir, 'offsets'));
+    this.commitLog = new CommitLog(join(dir, 'commits'));
+    this.sources = this.cfg.relations.map((r, i) => r.source.create({
+      metadataPath: join(dir, 'sources', String(i)),
+      options: r.source.options,
+      schema: r.schema,
+      timeZone: this.cfg.timeZone,
+      now: () => this.cfg.clock.now(),
+    }));
+    await this.recover();
+    if (this.cfg.trigger.kind === 'availableNow') {
+      for (const s of this.sources) await s.prepareForTriggerAvailableNow?.();
+    }
+  }
+
+  /** Finds where the last run stopped; checks the checkpoint still fits this query. */
+  private async recover(): Promise<void> {
+    const latest = await this.offsetLog.getLatest();
+    this.committed = this.sources.map(() => null);
+    const partitions = Number(this.cfg.conf['spark.sql.shuffle.partitions']);
+    let statePartitions = partitions;
+    let pending: { batchId: number; offsets: readonly (Offset | null)[] } | undefined;
+    if (latest) {
+      const file = join(this.cfg.checkpointDir, 'offsets', String(latest.batchId));
+      if (latest.value.offsets.length !== this.sources.length) {
+        throw new SpateError('CHECKPOINT_INCOMPATIBLE',
+          `The checkpoint at ${this.cfg.checkpointDir} was written by a query with ${latest.value.offsets.length} source(s) (${file}), but this query has ${this.sources.length}. ` +
+          'Use a new checkpointLocation for a changed query.');
+      }
+      const logged = latest.value.metadata.conf['spark.sql.shuffle.partitions'];
+      if (logged !== undefined && Number(logged) !== partitions) {
+        throw new SpateError('CHECKPOINT_INCOMPATIBLE',
+          `spark.sql.shuffle.partitions is ${partitions} but the checkpoint's state was partitioned into ${logged} (${file}). ` +
+          `The number of state partitions is fixed for the life of a checkpoint: set it back to ${logged}, or use a new checkpointLocation.`);
+      }
+      statePartitions = logged === undefined ? partitions : Number(logged);
+      const lastCommit = await this.commitLog.getLatest();
+      if (lastCommit && lastCommit.batchId === latest.batchId) {
+        this.committed = latest.value.offsets;
+        this.nextBatchId = latest.batchId + 1;
+      } else {
+        if (lastCommit && lastCommit.batchId !== latest.batchId - 1) {
+          throw new SpateError('CHECKPOINT_CORRUPT',
+            `The checkpoint at ${this.cfg.checkpointDir} has offsets for batch ${latest.batchId} but its last commit is batch ${lastCommit.batchId} (${join(this.cfg.checkpointDir, 'commits')}); batches in between are missing. Restore the missing files or use a new checkpointLocation.`);
+        }
+        if (latest.batchId > 0) {
+          const prev = await this.offsetLog.get(latest.batchId - 1);
+          if (!prev) {
+            throw new SpateError('CHECKPOINT_CORRUPT', `Batch ${latest.batchId} must be run again, but ${join(this.cfg.checkpointDir, 'offsets', String(latest.batchId - 1))} (its start offsets) is missing.`);
+          }
+          this.committed = prev.offsets;
+        }
+        this.nextBatchId = latest.batchId;
+        pending = { batchId: latest.batchId, offsets: latest.value.offsets };
+      }
+    }
+    for (const op of this.cfg.operators) {
+      const schemas = op.node.kind === 'statefulAggregate' ? aggregateStateSchemas(op.node) : dedupStateSchemas(op.node);
+      const state = new OperatorState(op.operatorId, op.node.kind === 'statefulAggregate' ? 'stateStoreSave' : 'dedupe',
+        this.cfg.checkpointDir, statePartitions, schemas.keySchema, schemas.valueSchema, this.cfg.stateStore);
+      await state.load(this.nextBatchId);
+      this.states.set(op.operatorId, state);
+    }
+    this.statePartitions = statePartitions;
+    this.pending = pending;
+  }
+
+  private statePartitions = 0;
+  private pending: { batchId: number; offsets: readonly (Offset | null)[] } | undefined;
+
+  private async loop(): Promise<void> {
+    const t = this.cfg.trigger;
+    if (this.pending) {
+      const p = this.pending;
+      this.pending = undefined;
+      await this.runBatch(p.batchId, p.offsets, new PhaseTimer(() => performance.now()), this.cfg.clock.now(), true);
+      if (t.kind === 'once') return;
+    }
+    let nextTrigger = this.cfg.clock.now();
+    while (!this.stopped) {
+      if (t.kind === 'processingTime' && t.intervalMs > 0) {
+        await this.cfg.clock.waitUntil(nextTrigger, this.abort.signal);
+        if (this.stopped) break;
+      }
+      const triggerStart = this.cfg.clock.now();
+      const timer = new PhaseTimer(() => performance.now());
+      this.events.onStatus('Getting offsets from sources', false, true);
+      const limitOf = (s: StreamSource): ReadLimit => (t.kind === 'once' ? { kind: 'all' } : s.defaultReadLimit?.() ?? { kind: 'all' });
+      const ends = await timer.time('latestOffset', () => Promise.all(this.sources.map((s, i) => s.latestOffset(this.committed[i] ?? null, limitOf(s)))));
+      const hasData = ends.some((e, i) => e !== null && !sameOffset(e, this.committed[i] ?? null));
+      if (hasData) {
+        await this.runBatch(this.nextBatchId, ends.map((e, i) => e ?? this.committed[i] ?? null), timer, triggerStart, false);
+        if (t.kind === 'once') break;
+      } else {
+        this.noDataSeen++;
+        this.wakeIdle();
+        this.events.onStatus('Waiting for data to arrive', false, false);
+        this.events.onIdle();
+        if (t.kind === 'once' || t.kind === 'availableNow') break;
+      }
+      if (t.kind === 'processingTime' && t.intervalMs > 0) {
+        nextTrigger = (Math.floor(this.cfg.clock.now() / t.intervalMs) + 1) * t.intervalMs;
+      } else if (!hasData) {
+        // Idle with the default trigger: poll again after a real-time delay, as Spark sleeps pollingDelayMs.
+        await sleepReal(this.cfg.pollingDelayMs, this.abort.signal);
+      }
+    }
+  }
+
+  private wakeIdle(): void {
+    const w = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const f of w) f();
+  }
+
+  private async runBatch(batchId: number, ends: readonly (Offset | null)[], timer: PhaseTimer, triggerStart: number, replay: boolean): Promise<void> {
+    this.events.onStatus('Processing new data', true, true);
+    const t0 = performance.now();
+    const starts = this.committed;
+    if (!replay) {
+      await timer.time('walCommit', () => this.offsetLog.add(batchId, {
+        offsets: ends,
+        metadata: { batchWatermarkMs: 0, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } },
+      }));
+    }
+    const inputs = new Map<number, readonly RecordBatch[]>();
+    const counts: number[] = [];
+    await timer.time('getBatch', async () => {
+      for (let i = 0; i < this.sources.length; i++) {
+        const start = starts[i] ?? null;
+        const end = ends[i] ?? null;
+        const data = end === null || sameOffset(start, end) ? [] : await this.sources[i]!.getBatch(start, end);
+        const rel = this.cfg.relations[i]!;
+        inputs.set(rel.id, data.length > 0 ? data : [emptyBatch(rel.schema)]);
+        counts.push(data.reduce((s, b) => s + b.numRows, 0));
+      }
+    });
+    let outRows = 0;
+    try {
+      // Like Spark, where execution is lazy and happens inside the sink's addBatch, addBatch times both.
+      const result = await timer.time('addBatch', () => execute(this.cfg.plan, {
+        ...this.cfg.exec,
+        stream: { batchId, inputs, outputMode: this.cfg.outputMode, operators: this.states, staticCache: this.staticCache },
+      }));
+      const out = result.length === 1 ? result[0]! : concatBatches(this.cfg.plan.schema, result);
+      outRows = out.numRows;
+      await timer.time('addBatch', () => this.cfg.sink.addBatch(batchId, out, this.cfg.outputMode));
+    } catch (e) {
+      for (const s of this.states.values()) s.abort();
+      throw e;
+    }
+    await timer.time('commitOffsets', async () => {
+      for (const s of this.states.values()) await s.commit();
+      await this.commitLog.add(batchId, { nextBatchWatermarkMs: 0 });
+      for (let i = 0; i < this.sources.length; i++) {
+        const end = ends[i];
+        if (end !== null && end !== undefined) await this.sources[i]!.commit(end);
+      }
+    });
+    this.committed = ends;
+    this.nextBatchId = batchId + 1;
+    const elapsed = performance.now() - t0;
+    timer.durations.triggerExecution = elapsed;
+    const numInputRows = counts.reduce((a, b) => a + b, 0);
+    this.events.onProgress({
+      id: this.id,
+      runId: this.cfg.runId,
+      name: this.cfg.name,
+      timestamp: new Date(triggerStart).toISOString(),
+      batchId,
+      batchDuration: Math.round(elapsed),
+      numInputRows,
+      inputRowsPerSecond: rate(numInputRows, elapsed),
+      processedRowsPerSecond: rate(numInputRows, elapsed),
+      durationMs: Object.fromEntries(Object.entries(timer.durations).map(([k, v]) => [k, Math.round(v)])),
+      eventTime: {},
+      stateOperators: [...this.states.values()].map((s) => ({
+        operatorName: s.operatorName,
+        ...s.metrics(),
+        numRowsDroppedByWatermark: 0,
+        numShufflePartitions: s.numPartitions,
+        numStateStoreInstances: s.numPartitions,
+      })),
+      sources: this.sources.map((s, i) => ({
+        description: s.description,
+        startOffset: starts[i] ?? null,
+        endOffset: ends[i] ?? null,
+        latestOffset: ends[i] ?? null,
+        numInputRows: counts[i]!,
+        inputRowsPerSecond: rate(counts[i]!, elapsed),
+        processedRowsPerSecond: rate(counts[i]!, elapsed),
+      })),
+      sink: { description: this.cfg.sink.description, numOutputRows: outRows },
+    });
+  }
+}
+
+function sleepReal(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const t = setTimeout(done, ms);
+    function done(): void { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,64 @@
+import type { Offset } from '../sources/source.js';
+
+/** One source's part of a progress report (Spark's SourceProgress). */
+export interface SourceProgress {
+  readonly description: string;
+  readonly startOffset: Offset | null;
+  readonly endOffset: Offset | null;
+  readonly latestOffset: Offset | null;
+  readonly numInputRows: number;
+  readonly inputRowsPerSecond: number;
+  readonly processedRowsPerSecond: number;
+}
+
+/** One stateful operator's part of a progress report (Spark's StateOperatorProgress). */
+export interface StateOperatorProgress {
+  readonly operatorName: string;
+  readonly numRowsTotal: number;
+  readonly numRowsUpdated: number;
+  readonly numRowsRemoved: number;
+  readonly numRowsDroppedByWatermark: number;
+  readonly commitTimeMs: number;
+  readonly memoryUsedBytes: number;
+  readonly numShufflePartitions: number;
+  readonly numStateStoreInstances: number;
+}
+
+/** What a micro-batch did, in the JSON shape of Spark's StreamingQueryProgress. */
+export interface StreamingQueryProgress {
+  readonly id: string;
+  readonly runId: string;
+  readonly name: string | null;
+  /** ISO-8601 time the trigger started. */
+  readonly timestamp: string;
+  readonly batchId: number;
+  readonly batchDuration: number;
+  readonly numInputRows: number;
+  readonly inputRowsPerSecond: number;
+  readonly processedRowsPerSecond: number;
+  /** Milliseconds per phase: latestOffset, walCommit, getBatch, queryPlanning, addBatch, commitOffsets, triggerExecution. */
+  readonly durationMs: Readonly<Record<string, number>>;
+  readonly eventTime: Readonly<Record<string, string>>;
+  readonly stateOperators: readonly StateOperatorProgress[];
+  readonly sources: readonly SourceProgress[];
+  readonly sink: { readonly description: string; readonly numOutputRows: number };
+}
+
+/** Rows per second over a span of milliseconds (0 when the span is empty, as Spark reports). */
+export function rate(rows: number, ms: number): number {
+  return ms > 0 ? (rows * 1000) / ms : 0;
+}
+
+/** Times the phases of one trigger. */
+export class PhaseTimer {
+  readonly durations: Record<string, number> = {};
+  constructor(private readonly now: () => number) {}
+  async time<T>(phase: string, f: () => Promise<T> | T): Promise<T> {
+    const t0 = this.now();
+    try {
+      return await f();
+    } finally {
+      this.durations[phase] = (this.durations[phase] ?? 0) + (this.now() - t0);
+    }
+  }
+}
