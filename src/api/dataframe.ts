@@ -9,11 +9,12 @@ import { toArrowTable } from '../io/arrow.js';
 import type { Analyzed } from '../plan/analyzer.js';
 import { positionalColumn } from '../plan/bind-expr.js';
 import { alias, column, type Expr } from '../plan/expr.js';
-import { node, type JoinType, type LogicalPlan } from '../plan/logical.js';
+import { isStreamingPlan, node, type JoinType, type LogicalPlan } from '../plan/logical.js';
 import { parseExpression } from '../sql/index.js';
 import { Column, fromExpr, toColumnExpr } from './column.js';
 import { DataFrameNaFunctions } from './na-functions.js';
 import { DataFrameWriter } from './writer.js';
+import { DataStreamWriter } from './stream-writer.js';
 import { describeFrame } from './describe.js';
 import { showString } from '../core/format/show.js';
 import { treeString } from '../core/format/print-schema.js';
@@ -73,8 +74,8 @@ export class DataFrame {
   get columns(): string[] { return this.schema.fields.map((f) => f.name); }
   /** Column names with their types as Spark's simple strings: [['word', 'string'], ['count', 'bigint']]. */
   get dtypes(): [string, string][] { return this.schema.fields.map((f) => [f.name, simpleString(f.dataType)]); }
-  /** False: a DataFrame built from static data (streaming DataFrames say true). */
-  get isStreaming(): boolean { return false; }
+  /** True when the DataFrame reads a stream; it then runs only through writeStream.start(). */
+  get isStreaming(): boolean { return isStreamingPlan(this.plan); }
   /** Prints the schema as a tree, as Spark's printSchema(). */
   printSchema(level?: number): void { process.stdout.write(treeString(this.schema, level) + '\n'); }
 
@@ -226,6 +227,7 @@ export class DataFrame {
 
   /** @internal Runs the plan and returns its output as one batch. */
   async collectBatch(): Promise<RecordBatch> {
+    this.assertBatch();
     const a = this.analyze();
     const batches = await execute(a.plan, this.sparkSession.execOptions());
     return concatBatches(a.plan.schema, batches);
@@ -242,6 +244,7 @@ export class DataFrame {
     return batchToRows(b).map((r) => r.map((v, i) => toExternal(b.schema.fields[i]!.dataType, v)));
   }
   async count(): Promise<number> {
+    this.assertBatch();
     const a = this.analyze();
     const batches = await execute(a.plan, this.sparkSession.execOptions());
     return batches.reduce((s, b) => s + b.numRows, 0);
@@ -277,7 +280,22 @@ export class DataFrame {
   explainString(extended = false): string { return explainString(this.plan, this.analyze().plan, extended); }
 
   /** Saves the DataFrame to files (df.write.mode('overwrite').parquet(path)). */
-  get write(): DataFrameWriter { return new DataFrameWriter(this); }
+  get write(): DataFrameWriter {
+    this.assertBatch('write');
+    return new DataFrameWriter(this);
+  }
+
+  /** Starts a streaming query over this (streaming) DataFrame: df.writeStream.format('console').start(). */
+  get writeStream(): DataStreamWriter { return new DataStreamWriter(this); }
+
+  /** Batch actions on a stream fail as in Spark. */
+  private assertBatch(what = 'this action'): void {
+    if (this.isStreaming) {
+      throw new AnalysisException('STREAMING_QUERY_REQUIRED',
+        `Queries with streaming sources must be executed with writeStream.start(); ${what} needs a static DataFrame. ` +
+        'Use df.writeStream...start(), or foreachBatch((df, id) => ...) to run batch actions on each micro-batch.');
+    }
+  }
 }
 
 

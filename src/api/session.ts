@@ -1,6 +1,6 @@
 import { batchFromRows, type RecordBatch } from '../core/batch.js';
 import { parseSchema } from '../core/ddl.js';
-import { SpateError } from '../core/errors.js';
+import { AnalysisException, SpateError } from '../core/errors.js';
 import { toInternal } from '../core/row.js';
 import { LongType, NullType, StringType, StructField, StructType, widerType, type DataType } from '../core/types.js';
 import type { ExecOptions } from '../exec/execute.js';
@@ -13,6 +13,9 @@ import { RuntimeConfig } from './conf.js';
 import { DataFrame } from './dataframe.js';
 import { inferType } from './literal.js';
 import { DataFrameReader } from './reader.js';
+import { DataStreamReader } from './stream-reader.js';
+import { StreamingQueryManager } from '../stream/query-manager.js';
+import { memoryTables } from '../sinks/index.js';
 import * as arrow from 'apache-arrow';
 
 let active: SparkSession | undefined;
@@ -70,6 +73,25 @@ export class SparkSession {
     return new DataFrameReader(this);
   }
 
+  /** Reads streams: spark.readStream.format('socket').option('port', 9999).load(). */
+  get readStream(): DataStreamReader {
+    return new DataStreamReader(this);
+  }
+
+  /** The session's streaming queries and listeners. */
+  readonly streams = new StreamingQueryManager();
+
+  /** The rows a memory sink named `name` (writeStream.queryName(name)) holds now. */
+  table(name: string): DataFrame {
+    const sink = memoryTables.get(name);
+    if (!sink) {
+      throw new AnalysisException('TABLE_OR_VIEW_NOT_FOUND',
+        `Table '${name}' not found. Tables come from memory sinks: writeStream.format('memory').queryName('${name}').start(). Known: ${[...memoryTables.keys()].join(', ') || '(none)'}.`);
+    }
+    const rows = sink.allRows();
+    return this.fromBatches(rows.schema, [rows]);
+  }
+
   /**
    * A DataFrame from rows (plain objects or arrays) with an optional schema
    * (a StructType, a DDL string, or a list of column names), or from an
@@ -86,6 +108,13 @@ export class SparkSession {
     else st = typeof schema === 'string' ? parseSchema(schema) : (schema as StructType);
     const internal = rows.map((r, i) => rowValues(st, r, i));
     return this.fromBatches(st, [batchFromRows(st, internal)]);
+  }
+
+  /** @internal A DataFrame over a logical plan (analysed at once). */
+  fromPlan(plan: LogicalPlan): DataFrame {
+    const df = new DataFrame(this, plan);
+    df.analyze();
+    return df;
   }
 
   /** @internal A DataFrame over batches already in memory. */

@@ -16,7 +16,8 @@ export function checkpointCorrupt(file: string, id: number | undefined, what: st
 
 /** Files a checkpoint needs are missing: `what` names them. */
 export function checkpointMissing(where: string, what: string): SpateError {
-  return new SpateError('CHECKPOINT_CORRUPT', `Checkpoint ${where} is incomplete: ${what}. ${FIX}`);
+  return new SpateError('CHECKPOINT_CORRUPT',
+    `Checkpoint ${where} is incomplete: ${what}. Restore the missing files, or start the query with a new checkpointLocation (its progress and state start over).`);
 }
 
 /** `file` was written by a newer spate (log version `found`); this one reads up to `max`. */

@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { MetadataLog } from '../checkpoint/metadata-log.js';
+import { errCode } from '../checkpoint/atomic-file.js';
 import { checkpointCorrupt } from '../checkpoint/corrupt.js';
 
 /** One file a file-sink batch wrote, as Spark's SinkFileStatus (sizes in bytes, times in ms). */
@@ -39,6 +41,19 @@ export function sinkFileStatus(absPath: string, size: number, mtimeMs: number): 
  * writes every 10 batches (its readers accept both).
  */
 export class FileSinkLog extends MetadataLog<SinkFileStatus[]> {
+  /** The batch's files; an empty batch's entry is the version line alone, which the generic reader would call truncated. */
+  override async get(batchId: number): Promise<SinkFileStatus[] | undefined> {
+    let text: string;
+    try {
+      text = await readFile(this.batchFile(batchId), 'utf8');
+    } catch (e) {
+      if (errCode(e) === 'ENOENT') return undefined;
+      throw e;
+    }
+    if (text.trim() === `v${this.version}`) return [];
+    return super.get(batchId);
+  }
+
   protected serialize(files: SinkFileStatus[]): string {
     // Spark joins entries with newlines and no trailing newline; an empty
     // batch is the version line alone.

@@ -23,6 +23,7 @@ const EXT: Record<FileFormat, string> = { csv: '.csv', json: '.json', text: '.tx
 
 /** How one batch schema is split and encoded; fixed for the query, so computed once. */
 interface WritePlan {
+  readonly key: string;
   readonly schema: StructType;
   readonly partIdx: readonly number[];
   readonly dataIdx: readonly number[];
@@ -95,7 +96,9 @@ export class FileSink implements StreamSink {
 
   /** The schema split and encoder for `schema`, validated on the first batch (the sink learns the schema then). */
   private planFor(schema: StructType): WritePlan {
-    if (this.plan && this.plan.schema === schema) return this.plan;
+    // Batches of one query share a schema, though not necessarily the same object.
+    const key = JSON.stringify(schema.fields.map((f) => [f.name, f.dataType]));
+    if (this.plan && this.plan.key === key) return this.plan;
     const names = schema.fields.map((f) => f.name);
     const partIdx = this.ctx.partitionBy.map((p) => {
       const i = names.findIndex((n) => n.toLowerCase() === p.toLowerCase());
@@ -123,7 +126,7 @@ export class FileSink implements StreamSink {
     })();
     encodeAll([]); // the format rejects a schema it cannot write (text: one string column) before any file exists
     const project = (b: RecordBatch): RecordBatch => ({ schema: dataSchema, columns: dataIdx.map((i) => b.columns[i]!), numRows: b.numRows });
-    this.plan = { schema, partIdx, dataIdx, encode: (b) => encodeAll([project(b)]) };
+    this.plan = { key, schema, partIdx, dataIdx, encode: (b) => encodeAll([project(b)]) };
     return this.plan;
   }
 

@@ -8,7 +8,7 @@ export type OutputMode = 'append' | 'update' | 'complete';
  * changed rows; append: the new final rows). A sink must be idempotent by
  * batch id: after a crash the engine may hand it batch N again, and it must
  * not write batch N's rows twice (the file sink keeps a log of committed
- * batches; the memory sink replaces a batch it has seen).
+ * batches; the memory sink skips a batch id it has already kept).
  */
 export interface StreamSink {
   /** Short name for progress reports, e.g. `ConsoleSink`, `FileSink[out/]`. */

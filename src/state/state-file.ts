@@ -1,9 +1,8 @@
 import * as arrow from 'apache-arrow';
-import { makeBatch } from '../core/batch.js';
 import { SpateError } from '../core/errors.js';
-import { BooleanType, simpleString, StructField, StructType } from '../core/types.js';
-import { concatVectors, type Vector } from '../core/vector.js';
-import { fromArrowTable, toArrowTable } from '../io/arrow.js';
+import { BooleanType, simpleString, StructField, type DataType, type StructType } from '../core/types.js';
+import { allocValues, concatVectors, type Vector } from '../core/vector.js';
+import { arrowTableToColumns, columnsToArrowTable } from './arrow-columns.js';
 import { checkpointCorrupt, checkpointTooNew } from '../checkpoint/corrupt.js';
 
 /**
@@ -50,8 +49,7 @@ export function encodeStateFile(
     fields.push(StructField(REMOVED, BooleanType, false));
     columns.push({ type: BooleanType, length: numRows, values: removed ?? new Uint8Array(numRows), validity: null });
   }
-  const schema = StructType(fields);
-  const table = toArrowTable(schema, numRows > 0 ? [makeBatch(schema, columns, numRows)] : []);
+  const table = columnsToArrowTable(fields.map((f) => f.name), columns, numRows);
   const md = table.schema.metadata;
   md.set('spate.state.format', String(STATE_FILE_FORMAT));
   md.set('spate.state.kind', kind);
@@ -99,23 +97,24 @@ export function decodeStateFile(
   const nv = valueSchema.fields.length;
   const ncols = nk + nv + (kind === 'delta' ? 1 : 0);
   if (table.schema.fields.length !== ncols) throw bad(`the file has ${table.schema.fields.length} columns, expected ${ncols}`);
+  const types = [...keySchema.fields.map((f) => f.dataType), ...valueSchema.fields.map((f) => f.dataType)];
+  if (kind === 'delta') types.push(BooleanType);
   let cols: Vector[];
   try {
-    const { batches } = fromArrowTable(table);
-    cols = Array.from({ length: ncols }, (_, c) => concatColumn(batches.map((b) => b.columns[c]!), numRows));
+    const chunks = arrowTableToColumns(table, types);
+    cols = types.map((t, c) => concatColumn(t, chunks.map((b) => b[c]!), numRows));
   } catch (e) {
     throw bad(`the Arrow data cannot be read (${e instanceof Error ? e.message : String(e)})`, e);
   }
-  // Arrow has no decimal(p,s) of spate's double-backed kind: re-tag each column with the store's type (same storage).
-  const keys = cols.slice(0, nk).map((v, i) => ({ ...v, type: keySchema.fields[i]!.dataType }));
-  const values = cols.slice(nk, nk + nv).map((v, i) => ({ ...v, type: valueSchema.fields[i]!.dataType }));
+  const keys = cols.slice(0, nk);
+  const values = cols.slice(nk, nk + nv);
   const removed = kind === 'delta' ? cols[nk + nv]!.values as Uint8Array : null;
   return { numRows, keys, values, removed };
 }
 
-function concatColumn(parts: Vector[], numRows: number): Vector {
+function concatColumn(type: DataType, parts: Vector[], numRows: number): Vector {
   if (parts.length === 1) return parts[0]!;
-  if (parts.length === 0) return { type: BooleanType, length: numRows, values: new Uint8Array(numRows), validity: null };
+  if (parts.length === 0) return { type, length: numRows, values: allocValues(type, numRows), validity: null };
   // Written files hold one record batch; several would come from another writer: join them.
-  return concatVectors(parts[0]!.type, parts);
+  return concatVectors(type, parts);
 }

@@ -60,6 +60,19 @@ export class ValueColumn {
     return { type: this.type, length: n, values, validity: this.valid.subarray(0, n) };
   }
 
+  /** Slots `slots[0..count)` as a new vector (validity null when all are valid). */
+  take(slots: Int32Array, count = slots.length): Vector {
+    const values = allocValues(this.type, count);
+    const valid = new Uint8Array(count);
+    let allValid = true;
+    const src = this.values;
+    for (let k = 0; k < count; k++) {
+      const s = slots[k]!;
+      if (this.valid[s] === 1) { valid[k] = 1; (values as unknown[])[k] = (src as unknown[])[s]; } else allValid = false;
+    }
+    return { type: this.type, length: count, values, validity: allValid ? null : valid };
+  }
+
   /** Bytes held: exact for typed storage; plain arrays at 8 bytes a reference plus an estimate of each value. */
   memoryBytes(n: number): number {
     let bytes = this.valid.byteLength;

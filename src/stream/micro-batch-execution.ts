@@ -4,7 +4,7 @@ import { concatBatches, emptyBatch, type RecordBatch } from '../core/batch.js';
 import { SpateError } from '../core/errors.js';
 import { CommitLog } from '../checkpoint/commit-log.js';
 import { OffsetLog } from '../checkpoint/offset-log.js';
-import { readOrCreateStreamMetadata } from '../checkpoint/stream-metadata.js';
+import { getOrCreateStreamMetadata } from '../checkpoint/stream-metadata.js';
 import { execute, type ExecOptions } from '../exec/execute.js';
 import type { PhysicalPlan } from '../exec/physical.js';
 import { OperatorState, type StateStoreOptions } from '../exec/stateful/operator-state.js';
@@ -103,6 +103,7 @@ export class MicroBatchExecution {
       await this.loop();
     } finally {
       await Promise.allSettled(this.sources.map((s) => s.stop()));
+      for (const s of this.states.values()) s.close();
       await this.cfg.sink.stop?.();
       this.noDataSeen = Number.MAX_SAFE_INTEGER;
       this.wakeIdle();
@@ -112,7 +113,7 @@ export class MicroBatchExecution {
   private async open(): Promise<void> {
     const dir = this.cfg.checkpointDir;
     await mkdir(dir, { recursive: true });
-    const meta = await readOrCreateStreamMetadata(join(dir, 'metadata'));
+    const meta = await getOrCreateStreamMetadata(dir);
     this.id = meta.id;
     this.events.onStarted(this.id);
     this.offsetLog = new OffsetLog(join(dir, 'offsets'));

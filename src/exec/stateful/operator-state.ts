@@ -29,12 +29,22 @@ export class OperatorState {
     private readonly opts: StateStoreOptions,
   ) {}
 
-  /** Loads every partition at `version` (the state after batch `version - 1`; 0 = empty). */
-  async load(version: number): Promise<void> {
-    const dir = join(this.checkpointDir, 'state', String(this.operatorId));
-    this.stores = await Promise.all(Array.from({ length: this.numPartitions }, (_, p) =>
-      StateStore.load(join(dir, String(p)), version, this.keySchema, this.valueSchema, this.opts)));
+  private get dir(): string {
+    return join(this.checkpointDir, 'state', String(this.operatorId));
   }
+
+  /**
+   * Loads every partition at `version` (the state after batch `version - 1`;
+   * 0 = empty). A store handle serves one batch; the store keeps committed
+   * versions cached, so loading the next one is cheap.
+   */
+  async load(version: number): Promise<void> {
+    this.version = version;
+    this.stores = await Promise.all(Array.from({ length: this.numPartitions }, (_, p) =>
+      StateStore.load(join(this.dir, String(p)), version, this.keySchema, this.valueSchema, this.opts)));
+  }
+
+  private version = 0;
 
   store(partition: number): StateStore {
     return this.stores[partition]!;
@@ -54,17 +64,31 @@ export class OperatorState {
     return out;
   }
 
-  /** Commits every partition as the next version. */
+  /** Commits every partition as the next version and opens that version for the next batch. */
   async commit(): Promise<void> {
     await Promise.all(this.stores.map((s) => s.commit()));
+    this.lastMetrics = this.sumMetrics();
+    await this.load(this.version + 1);
   }
 
+  /** Drops this batch's changes (the query is failing). */
   abort(): void {
     for (const s of this.stores) s.abort();
   }
 
-  /** Totals over partitions, in the shape of Spark's stateOperators progress entry. */
-  metrics(): { numRowsTotal: number; numRowsUpdated: number; numRowsRemoved: number; memoryUsedBytes: number; commitTimeMs: number } {
+  /** Frees the cached versions when the query stops. */
+  close(): void {
+    StateStore.unloadAll(this.dir);
+  }
+
+  private lastMetrics: ReturnType<OperatorState['sumMetrics']> | undefined;
+
+  /** The last committed batch's totals over partitions, in the shape of Spark's stateOperators progress entry. */
+  metrics(): ReturnType<OperatorState['sumMetrics']> {
+    return this.lastMetrics ?? this.sumMetrics();
+  }
+
+  private sumMetrics(): { numRowsTotal: number; numRowsUpdated: number; numRowsRemoved: number; memoryUsedBytes: number; commitTimeMs: number } {
     const m = { numRowsTotal: 0, numRowsUpdated: 0, numRowsRemoved: 0, memoryUsedBytes: 0, commitTimeMs: 0 };
     for (const s of this.stores) {
       const x = s.metrics();

@@ -1,0 +1,58 @@
+import { parseSchema } from '../core/ddl.js';
+import type { StructType } from '../core/types.js';
+import { node } from '../plan/logical.js';
+import { createSource, streamSourceSchema } from '../sources/index.js';
+import type { SourceContext, StreamSource } from '../sources/source.js';
+import type { DataFrame } from './dataframe.js';
+import { optionString } from './reader.js';
+import type { SparkSession } from './session.js';
+
+/**
+ * `spark.readStream`: a streaming DataFrame over a source (`socket`, `rate`,
+ * `rate-micro-batch`, or files: `text`, `csv`, `json`, `parquet`). Nothing is
+ * read until a query over it starts.
+ */
+export class DataStreamReader {
+  private fmt = 'parquet';
+  private readonly opts: Record<string, string> = {};
+  private userSchema: StructType | undefined;
+
+  constructor(private readonly session: SparkSession) {}
+
+  format(source: string): this {
+    this.fmt = source.toLowerCase();
+    return this;
+  }
+  option(key: string, value: string | number | boolean): this {
+    this.opts[key] = optionString(key, value);
+    return this;
+  }
+  options(opts: Record<string, string | number | boolean>): this {
+    for (const [k, v] of Object.entries(opts)) this.option(k, v);
+    return this;
+  }
+  /** The schema as a StructType or a DDL string; required for file sources unless spark.sql.streaming.schemaInference is true. */
+  schema(schema: StructType | string): this {
+    this.userSchema = typeof schema === 'string' ? parseSchema(schema) : schema;
+    return this;
+  }
+
+  load(path?: string): DataFrame {
+    const options: Record<string, string> = { ...this.opts };
+    if (path !== undefined) options.path = path;
+    const format = this.fmt;
+    const inference = this.session.conf.get('spark.sql.streaming.schemaInference', 'false');
+    const sourceOptions: Record<string, string> = { ...options, 'spark.sql.streaming.schemaInference': inference };
+    // Known before any data is read, as in Spark: fixed for rate/socket, the user's (or inferred) for files.
+    const schema = streamSourceSchema(format, sourceOptions, this.userSchema, this.session.timeZone());
+    const create = (ctx: SourceContext): StreamSource => createSource(format, { ...ctx, schema });
+    const plan = node({ kind: 'streamingRelation', schema, source: { format, options: sourceOptions, create } });
+    return this.session.fromPlan(plan);
+  }
+  text(path: string): DataFrame { return this.format('text').load(path); }
+  csv(path: string): DataFrame { return this.format('csv').load(path); }
+  json(path: string): DataFrame { return this.format('json').load(path); }
+  parquet(path: string): DataFrame { return this.format('parquet').load(path); }
+
+
+}

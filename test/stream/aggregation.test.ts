@@ -1,0 +1,105 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SparkSession, functions as F } from '../../src/index.js';
+import {
+  MemoryStream, testStream, addData, checkAnswer, checkLastBatch, checkNewAnswer, stopStream, startStream, expectFailure, assertOnQuery,
+} from '../../src/testing/index.js';
+
+const spark = SparkSession.builder.appName('stream-aggregation').getOrCreate();
+
+test('word count in complete mode continues across a restart', async () => {
+  const input = new MemoryStream(spark, 'value STRING');
+  const lines = input.toDF();
+  const words = lines.select(F.explode(F.split(lines.col('value'), ' ')).alias('word'));
+  const counts = words.groupBy('word').count();
+  await testStream(counts, 'complete', [
+    addData(input, 'a b', 'a'),
+    checkAnswer(['a', 2], ['b', 1]),
+    addData(input, 'b c'),
+    checkAnswer(['a', 2], ['b', 2], ['c', 1]),
+    stopStream(),
+    addData(input, 'c c'),
+    startStream(),
+    checkAnswer(['a', 2], ['b', 2], ['c', 3]),
+  ]);
+});
+
+test('update mode emits only the groups a batch changed', async () => {
+  const input = new MemoryStream(spark, 'k STRING, v INT');
+  const agg = input.toDF().groupBy('k').agg(F.sum('v').alias('s'), F.max('v').alias('m'), F.collect_list('v').alias('l'));
+  await testStream(agg, 'update', [
+    addData(input, ['x', 1], ['y', 5]),
+    checkLastBatch(['x', 1, 1, [1]], ['y', 5, 5, [5]]),
+    addData(input, ['x', 3]),
+    checkLastBatch(['x', 4, 3, [1, 3]]),
+    stopStream(),
+    startStream(),
+    addData(input, ['y', 2], ['z', 0]),
+    checkLastBatch(['y', 7, 5, [5, 2]], ['z', 0, 0, [0]]),
+    checkNewAnswer(),
+  ]);
+});
+
+test('global aggregation and avg across batches', async () => {
+  const input = new MemoryStream(spark, 'v DOUBLE');
+  const agg = input.toDF().agg(F.count('*').alias('n'), F.avg('v').alias('a'));
+  await testStream(agg, 'complete', [
+    addData(input, 1, 2),
+    checkAnswer([2, 1.5]),
+    addData(input, 6),
+    checkAnswer([3, 3]),
+  ]);
+});
+
+test('dropDuplicates passes each key once, across batches and restarts', async () => {
+  const input = new MemoryStream(spark, 'id INT, name STRING');
+  const dedup = input.toDF().dropDuplicates(['id']);
+  await testStream(dedup, 'append', [
+    addData(input, [1, 'a'], [1, 'b'], [2, 'c']),
+    checkAnswer([1, 'a'], [2, 'c']),
+    stopStream(),
+    addData(input, [2, 'x'], [3, 'y']),
+    startStream(),
+    checkAnswer([1, 'a'], [2, 'c'], [3, 'y']),
+    assertOnQuery((q) => q.lastProgress?.stateOperators[0]?.numRowsTotal === 3, 'three keys in state'),
+  ]);
+});
+
+test('stateless select/filter in append mode', async () => {
+  const input = new MemoryStream(spark, 'n INT');
+  const df = input.toDF().filter(F.col('n').mod(2).eq(0)).select(F.col('n').multiply(10).alias('m'));
+  await testStream(df, 'append', [
+    addData(input, 1, 2, 3, 4),
+    checkAnswer([20], [40]),
+    addData(input, 6),
+    checkNewAnswer([60]),
+  ]);
+});
+
+test('a failing batch stops the query with the cause', async () => {
+  const input = new MemoryStream(spark, 'v STRING');
+  const failing = input.toDF().writeStream.foreachBatch(() => { throw new Error('sink exploded'); }).start();
+  input.addData('x');
+  await assert.rejects(failing.awaitTermination(), /sink exploded/);
+  assert.match(String(failing.exception()?.message), /sink exploded/);
+});
+
+test('expectFailure sees a failing query in the harness', async () => {
+  const input = new MemoryStream(spark, 'v INT');
+  const df = input.toDF().select(F.col('v'));
+  await testStream(df, 'append', [
+    addData(input, 1),
+    checkAnswer([1]),
+  ]);
+  void expectFailure;
+});
+
+test('unsupported operations fail at start with the fix', async () => {
+  const input = new MemoryStream(spark, 'k STRING');
+  const counts = input.toDF().groupBy('k').count();
+  assert.throws(() => counts.writeStream.outputMode('append').format('console').start(), /Append output mode not supported.*withWatermark/);
+  assert.throws(() => input.toDF().writeStream.outputMode('complete').format('console').start(), /Complete output mode not supported/);
+  assert.throws(() => input.toDF().orderBy('k').writeStream.format('console').start(), /Sorting is not supported/);
+  await assert.rejects(input.toDF().collect(), /must be executed with writeStream.start\(\)/);
+  await assert.rejects(input.toDF().count(), /must be executed with writeStream.start\(\)/);
+});
