@@ -2,8 +2,12 @@
  * Focused profiling loop: runs only spate's side of the batch workloads, so a
  * CPU profile shows the engine and nothing else.
  *
- *   node --cpu-prof --cpu-prof-dir=tmp/prof --import tsx bench/profile-spate.ts [--rows N] [--runs R] [--only substring]
+ *   npx tsx bench/profile-spate.ts [--rows N] [--runs R] [--only substring] [--prof out.cpuprofile]
+ *
+ * With --prof, only the timed runs are profiled (data generation and loading are not).
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { SparkSession } from '../src/index.js';
 import { makeDim, makeFact } from './lib/data.js';
 import { dimToArrow, factToArrow } from './lib/load.js';
@@ -17,11 +21,17 @@ function arg(name: string, dflt: string): string {
 const rows = Number(arg('--rows', '2000000'));
 const runs = Number(arg('--runs', '5'));
 const only = arg('--only', '');
+const profOut = arg('--prof', '');
 const fact = makeFact(rows);
 const dim = makeDim();
 const spark = SparkSession.builder.appName('bench-profile').getOrCreate();
 const spateFact = spark.createDataFrame(factToArrow(fact));
 const spateDim = spark.createDataFrame(dimToArrow(dim));
+
+const inspector = new Session();
+inspector.connect();
+await inspector.post('Profiler.enable');
+if (profOut !== '') await inspector.post('Profiler.start');
 
 for (const w of WORKLOADS) {
   if (only !== '' && !w.name.includes(only)) continue;
@@ -35,3 +45,9 @@ for (const w of WORKLOADS) {
   }
   process.stdout.write(`${w.name.padEnd(34)} ${best.toFixed(1).padStart(8)} ms  ${(rows / best / 1000).toFixed(1).padStart(7)}M rows/s  ${check}\n`);
 }
+
+if (profOut !== '') {
+  const { profile } = await inspector.post('Profiler.stop');
+  writeFileSync(profOut, JSON.stringify(profile));
+}
+inspector.disconnect();

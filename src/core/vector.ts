@@ -165,3 +165,21 @@ export function concatVectors(type: DataType, parts: readonly Vector[]): Vector 
   }
   return { type, length: n, values, validity };
 }
+
+/**
+ * takeVector deferred until first read of `values` or `validity` (late
+ * materialization): a join's output names every column of both sides, but
+ * the operator above often reads only a few (a count reads none), and
+ * compiled pipelines touch only the columns they use. `indices` must stay
+ * unchanged until the vector is read or dropped.
+ */
+export function lazyTakeVector(v: Vector, indices: Int32Array, count = indices.length): Vector {
+  let taken: Vector | null = null;
+  const get = (): Vector => (taken ??= takeVector(v, indices, count));
+  return {
+    type: v.type,
+    length: count,
+    get values() { return get().values; },
+    get validity() { return get().validity; },
+  };
+}

@@ -2,6 +2,7 @@ import type { RecordBatch } from '../core/batch.js';
 import type { DataType, StructType } from '../core/types.js';
 import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../core/vector.js';
 import type { Bound } from './bound.js';
+import { constantValue, numberComparison } from './compile-inline.js';
 
 /**
  * Whole-stage code generation: a chain of filter and project stages becomes
@@ -16,8 +17,16 @@ export type Stage =
   | { readonly kind: 'project'; readonly exprs: readonly Bound[] };
 
 export interface CompiledPipeline {
-  /** Runs the stages over one batch. */
+  /** Runs the stages over one batch; the output owns fresh arrays. */
   run(batch: RecordBatch): RecordBatch;
+  /**
+   * Runs the stages over one batch into output arrays reused from call to
+   * call: the result is valid only until the next call, and a plain-array
+   * column may be longer than its vector's `length`. For consumers that use
+   * a batch at once and keep nothing (aggregation input, join keys), where a
+   * fresh output per batch would cost more than the loop itself.
+   */
+  runScratch(batch: RecordBatch): RecordBatch;
   /** The generated source, for explain('codegen') and debugging. */
   readonly source: string;
 }
@@ -51,6 +60,7 @@ export function compilePipeline(input: StructType, stages: readonly Stage[], sch
   });
   // Outputs: a pass-through input column with no filter before it is reused as is (no copy).
   const passthrough: (number | null)[] = [];
+  const mayNull: boolean[] = [];
   const writes: string[] = [];
   const outCount = schema.fields.length;
   for (let c = 0; c < outCount; c++) {
@@ -63,8 +73,11 @@ export function compilePipeline(input: StructType, stages: readonly Stage[], sch
     const r = e === null ? (env !== null ? (env as Slot[])[c]! : g.inputSlot(c, body)) : g.expr(e, env, body);
     const t = schema.fields[c]!.dataType;
     const store = t.kind === 'boolean' ? `(${r.v} ? 1 : 0)` : r.v;
+    // Every slot is written (null slots too, and the mask both ways), so outputs need no fill and may be reused.
+    const empty = isTypedStorage(t) ? '0' : 'null';
+    mayNull[c] = r.n !== 'false';
     if (r.n === 'false') writes.push(`o${c}[o] = ${store};`);
-    else writes.push(`if (${r.n}) { om${c}[o] = 0; nulls[${c}] = 1; } else o${c}[o] = ${store};`);
+    else writes.push(`if (${r.n}) { om${c}[o] = 0; nulls[${c}] = 1; o${c}[o] = ${empty}; } else { om${c}[o] = 1; o${c}[o] = ${store}; }`);
   }
   const needLoop = passthrough.some((p) => p === null) || hasFilter;
   const src = [
@@ -83,41 +96,73 @@ export function compilePipeline(input: StructType, stages: readonly Stage[], sch
     '};',
   ].join('\n');
   const fn = new Function('C', src)(g.constants) as RunFn;
+  // Only the columns the loop reads are handed over, so an unread column (a join side's lazy take) is never built.
+  const used = [...g.usedColumns()];
+  const types = schema.fields.map((f) => f.dataType);
+  const nullable = schema.fields.map((_, c) => mayNull[c] === true);
+  const scratchVals: (PrimitiveArray | unknown[] | null)[] = types.map(() => null);
+  const scratchValids: (Uint8Array | null)[] = types.map(() => null);
+  const runWith = (batch: RecordBatch, scratch: boolean): RecordBatch => {
+    const n = batch.numRows;
+    const cols: unknown[] = new Array<unknown>(batch.columns.length).fill(null);
+    const valids: (Uint8Array | null)[] = new Array<Uint8Array | null>(batch.columns.length).fill(null);
+    for (const c of used) {
+      const v = batch.columns[c]!;
+      cols[c] = v.values;
+      valids[c] = v.validity;
+    }
+    const outVals: unknown[] = [];
+    const outValids: (Uint8Array | null)[] = [];
+    for (let c = 0; c < outCount; c++) {
+      if (passthrough[c] !== null) { outVals.push(null); outValids.push(null); continue; }
+      if (!scratch) {
+        outVals.push(allocValues(types[c]!, n));
+        outValids.push(nullable[c] ? new Uint8Array(n) : null);
+        continue;
+      }
+      let vals = scratchVals[c] ?? null;
+      if (vals === null || vals.length < n) {
+        vals = allocValues(types[c]!, Math.max(n, 1024));
+        scratchVals[c] = vals;
+        scratchValids[c] = nullable[c] ? new Uint8Array(vals.length) : null;
+      }
+      outVals.push(vals);
+      outValids.push(scratchValids[c]!);
+    }
+    const nulls = new Uint8Array(outCount);
+    const count = fn(cols, valids, n, outVals, outValids, nulls);
+    const columns: Vector[] = [];
+    for (let c = 0; c < outCount; c++) {
+      const p = passthrough[c];
+      if (p !== null && p !== undefined) {
+        columns.push(batch.columns[p]!);
+        continue;
+      }
+      const vals = outVals[c] as PrimitiveArray | unknown[];
+      const valid = nulls[c] ? outValids[c]! : null;
+      if (scratch) columns.push(scratchVector(types[c]!, vals, valid, count));
+      else columns.push(finishVector(types[c]!, vals, valid, count, n));
+    }
+    return { schema, columns, numRows: count };
+  };
   return {
     source: src,
-    run(batch: RecordBatch): RecordBatch {
-      const n = batch.numRows;
-      const cols = batch.columns.map((v) => v.values);
-      const valids = batch.columns.map((v) => v.validity);
-      const outVals: unknown[] = [];
-      const outValids: (Uint8Array | null)[] = [];
-      for (let c = 0; c < outCount; c++) {
-        const t = schema.fields[c]!.dataType;
-        if (passthrough[c] !== null) { outVals.push(null); outValids.push(null); continue; }
-        outVals.push(allocValues(t, n));
-        outValids.push(schema.fields[c]!.nullable ? new Uint8Array(n).fill(1) : null);
-      }
-      const nulls = new Uint8Array(outCount);
-      const count = fn(cols, valids, n, outVals, outValids, nulls);
-      const columns: Vector[] = [];
-      for (let c = 0; c < outCount; c++) {
-        const p = passthrough[c];
-        if (p !== null && p !== undefined) {
-          const v = batch.columns[p]!;
-          columns.push(v);
-          continue;
-        }
-        const t = schema.fields[c]!.dataType;
-        columns.push(finishVector(t, outVals[c] as PrimitiveArray | unknown[], nulls[c] ? outValids[c]! : null, count, n));
-      }
-      return { schema, columns, numRows: count };
-    },
+    run: (batch) => runWith(batch, false),
+    runScratch: (batch) => runWith(batch, true),
   };
+}
+
+/** A reused output as a vector of `count` rows: typed storage as a view, plain arrays as they are (possibly longer). */
+function scratchVector(type: DataType, values: PrimitiveArray | unknown[], validity: Uint8Array | null, count: number): Vector {
+  const v = isTypedStorage(type) ? (values as PrimitiveArray).subarray(0, count) : values;
+  return { type, length: count, values: v, validity: validity && validity.subarray(0, count) };
 }
 
 function finishVector(type: DataType, values: PrimitiveArray | unknown[], validity: Uint8Array | null, count: number, cap: number): Vector {
   if (count === cap) return { type, length: count, values, validity };
-  const v = isTypedStorage(type) ? (values as PrimitiveArray).subarray(0, count) : (values as unknown[]).slice(0, count);
+  let v = values;
+  if (isTypedStorage(type)) v = (values as PrimitiveArray).subarray(0, count);
+  else (values as unknown[]).length = count; // fresh and unshared: truncating beats copying
   return { type, length: count, values: v, validity: validity && validity.subarray(0, count) };
 }
 
@@ -134,6 +179,11 @@ class Gen {
   private readonly loaded = new Map<number, Slot>();
   private counter = 0;
   constructor(private readonly input: StructType) {}
+
+  /** Input columns the generated loop reads. */
+  usedColumns(): Iterable<number> {
+    return this.loaded.keys();
+  }
 
   fresh(): number {
     return this.counter++;
@@ -170,12 +220,31 @@ class Gen {
       case 'lit':
         if (e.value === null) return { v: defaultOf(e.type), n: 'true' };
         return { v: this.constant(e.value), n: 'false' };
-      case 'call': return this.call(e, env, body);
+      case 'call': {
+        const c = constantValue(e);
+        if (c !== null) return c.value === null ? { v: defaultOf(e.type), n: 'true' } : { v: this.constant(c.value), n: 'false' };
+        if (e.nullSafe && (e.name === 'and' || e.name === 'or') && e.args.length === 2) return this.logic(e, env, body);
+        return this.call(e, env, body);
+      }
       case 'case': return this.caseWhen(e, env, body);
     }
   }
 
   private topBody: string[] | null = null;
+
+  // SQL three-valued AND / OR as straight-line boolean locals instead of a call with nullable arguments per row.
+  private logic(e: Bound & { kind: 'call' }, env: readonly Slot[] | null, body: string[]): Slot {
+    const [a, b] = e.args.map((x) => this.expr(x, env, body)) as [Slot, Slot];
+    const k = this.fresh();
+    const an = a.n;
+    const bn = b.n;
+    // AND is false when either side is false; OR is true when either side is true; otherwise null if either side is.
+    const decided = e.name === 'and'
+      ? `(!${an} && !${a.v}) || (!${bn} && !${b.v})`
+      : `(!${an} && ${a.v}) || (!${bn} && ${b.v})`;
+    body.push(`const d${k} = ${decided}; const n${k} = !d${k} && (${an} || ${bn}); const v${k} = ${e.name === 'and' ? `!d${k} && !n${k}` : `d${k}`};`);
+    return { v: `v${k}`, n: `n${k}` };
+  }
 
   private call(e: Bound & { kind: 'call' }, env: readonly Slot[] | null, body: string[]): Slot {
     const args = e.args.map((a) => this.expr(a, env, body));
@@ -190,8 +259,9 @@ class Gen {
     const nulls = args.map((a) => a.n).filter((n) => n !== 'false');
     const anyNull = nulls.length === 0 ? 'false' : nulls.join(' || ');
     const vals = args.map((a) => a.v);
-    if (e.inline) {
-      const x = e.inline(vals);
+    const inline = e.inline ?? numberComparison(e);
+    if (inline) {
+      const x = inline(vals);
       if (anyNull === 'false') {
         body.push(`const v${k} = ${x};`);
         return { v: `v${k}`, n: 'false' };

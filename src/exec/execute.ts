@@ -1,13 +1,12 @@
-import { concatBatches, emptyBatch, makeBatch, sliceBatch, takeBatch, type RecordBatch } from '../core/batch.js';
+import { concatBatches, makeBatch, sliceBatch, takeBatch, type RecordBatch } from '../core/batch.js';
 
 export type { ExecOptions } from './pipeline.js';
 import { StructField, StructType } from '../core/types.js';
-import type { Vector } from '../core/vector.js';
 import { HashAggregator } from './aggregate/hash-aggregate.js';
 import type { Stage } from './compile.js';
-import { evaluate, pipelineRunner, type ExecOptions } from './pipeline.js';
+import { evaluate, pipelineRunner, scratchRunner, type ExecOptions } from './pipeline.js';
 import { distinctIndices } from './hash/distinct.js';
-import { joinIndices } from './join/join-indices.js';
+import { runJoin } from './join/join-exec.js';
 import { runGenerate } from './generate.js';
 import { physicalChildren, type AggregateExec, type JoinExec, type PhysicalPlan, type SortExec } from './physical.js';
 import { SpateError } from '../core/errors.js';
@@ -38,7 +37,7 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
       return input.map((b) => runGenerate(plan, b, evaluate(plan, 'input', [plan.input], b, opts)[0]!));
     }
     case 'aggregate':
-      return [aggregate(plan, await execute(plan.child, opts), opts)];
+      return [await aggregate(plan, opts)];
     case 'sort': {
       const all = concatBatches(plan.schema, await execute(plan.child, opts));
       const keys = sortKeys(plan, all, opts);
@@ -64,7 +63,7 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
       return parts.flat().map((b) => ({ ...b, schema: plan.schema }));
     }
     case 'join':
-      return [join(plan, await executeSide(plan.left, opts), await executeSide(plan.right, opts), opts)];
+      return join(plan, opts);
     case 'streamScan': {
       const data = opts.stream?.inputs.get(plan.relationId);
       if (!data) throw new SpateError('INTERNAL_ERROR', `No input for streaming relation ${plan.description} (#${plan.relationId}) in this batch.`);
@@ -137,58 +136,53 @@ function limitBatches(batches: readonly RecordBatch[], limit: number, offset: nu
   return out;
 }
 
-function aggregate(plan: AggregateExec, input: readonly RecordBatch[], opts: ExecOptions): RecordBatch {
+/**
+ * Hash aggregation. Filters and projects right under it run in the same
+ * compiled loop as its key and argument expressions, into arrays reused from
+ * batch to batch (the aggregator copies what it keeps), and a join under them
+ * streams its batches straight in; so no intermediate batch is materialized.
+ */
+async function aggregate(plan: AggregateExec, opts: ExecOptions): Promise<RecordBatch> {
   const agg = new HashAggregator(plan.keys.map((k) => k.type), plan.aggs.map((a) => a.fn));
   const pre = [...plan.keys, ...plan.aggs.flatMap((a) => a.args)];
-  for (const b of input) {
-    if (b.numRows === 0) continue;
-    const vecs = evaluate(plan, 'pre', pre, b, opts);
-    const keys = vecs.slice(0, plan.keys.length);
-    let off = plan.keys.length;
+  const { stages, source } = collectPipeline(plan.child);
+  const run = scratchRunner(plan, 'pre', source.schema, [...stages, { kind: 'project', exprs: pre }], opts);
+  const nk = plan.keys.length;
+  await forEachBatch(source, opts, (b) => {
+    if (b.numRows === 0) return;
+    const out = run(b);
+    if (out.numRows === 0) return;
+    const vecs = out.columns;
+    const keys = vecs.slice(0, nk);
+    let off = nk;
     const args = plan.aggs.map((a) => { const v = vecs.slice(off, off + a.args.length); off += a.args.length; return v; });
-    agg.add(keys, args, b.numRows);
-  }
+    agg.add(keys, args, out.numRows);
+  });
   const r = agg.finish();
   const virtualSchema = StructType([
     ...plan.keys.map((k, i) => StructField(`k${i}`, k.type, k.nullable)),
     ...plan.aggs.map((a, i) => StructField(`a${i}`, a.fn.type, a.fn.nullable)),
   ]);
   const virtual = makeBatch(virtualSchema, [...r.keys, ...r.results], r.numGroups);
-  const run = pipelineRunner(plan, 'main', virtualSchema, [{ kind: 'project', exprs: plan.output }], opts);
-  return run(virtual);
+  const finish = pipelineRunner(plan, 'main', virtualSchema, [{ kind: 'project', exprs: plan.output }], opts);
+  return finish(virtual);
 }
 
-function join(plan: JoinExec, leftParts: readonly RecordBatch[], rightParts: readonly RecordBatch[], opts: ExecOptions): RecordBatch {
-  const left = concatBatches(plan.left.schema, leftParts);
-  const right = concatBatches(plan.right.schema, rightParts);
-  const combinedSchema = StructType([...left.schema.fields, ...right.schema.fields]);
-  const combine = (li: Int32Array, ri: Int32Array, n: number): RecordBatch =>
-    makeBatch(combinedSchema, [...takeBatch(left, li, n).columns, ...takeBatch(right, ri, n).columns], n);
-  const residual = plan.residual;
-  const r = joinIndices({
-    leftKeys: evaluate(plan, 'leftKeys', plan.leftKeys, left, opts),
-    rightKeys: evaluate(plan, 'rightKeys', plan.rightKeys, right, opts),
-    leftRows: left.numRows,
-    rightRows: right.numRows,
-    joinType: plan.joinType,
-    ...(plan.buildSide ? { buildSide: plan.buildSide } : {}),
-    ...(residual ? {
-      residual: (li: Int32Array, ri: Int32Array, n: number, keep: Uint8Array) => {
-        const v = evaluate(plan, 'residual', [residual], combine(li, ri, n), opts)[0]!;
-        const vals = v.values as Uint8Array;
-        for (let k = 0; k < n; k++) keep[k] = v.validity !== null && v.validity[k] === 0 ? 0 : vals[k]!;
-      },
-    } : {}),
-  });
-  if (plan.joinType === 'left_semi' || plan.joinType === 'left_anti') {
-    const taken = takeBatch(left, r.left, r.count);
-    return evaluateInto(plan, taken, opts);
+/** Runs `plan` and hands each output batch to `fn`; a join streams, and its batches are valid only during the call. */
+async function forEachBatch(plan: PhysicalPlan, opts: ExecOptions, fn: (b: RecordBatch) => void): Promise<void> {
+  if (plan.kind === 'join') {
+    const left = await executeSide(plan.left, opts);
+    const right = await executeSide(plan.right, opts);
+    runJoin(plan, left, right, opts, fn, true);
+    return;
   }
-  return evaluateInto(plan, combine(r.left, r.right, r.count), opts);
+  for (const b of await execute(plan, opts)) fn(b);
 }
 
-function evaluateInto(plan: JoinExec, joined: RecordBatch, opts: ExecOptions): RecordBatch {
-  if (joined.numRows === 0 && joined.columns.length === 0) return emptyBatch(plan.schema);
-  const run = pipelineRunner(plan, 'main', joined.schema, [{ kind: 'project', exprs: plan.output }], opts);
-  return run(joined);
+async function join(plan: JoinExec, opts: ExecOptions): Promise<RecordBatch[]> {
+  const left = await executeSide(plan.left, opts);
+  const right = await executeSide(plan.right, opts);
+  const out: RecordBatch[] = [];
+  runJoin(plan, left, right, opts, (b) => out.push(b), false);
+  return out;
 }

@@ -20,6 +20,19 @@ const compiled = new WeakMap<object, Map<string, CompiledPipeline>>();
 
 /** The function that runs a pipeline over one batch: compiled once per (plan node, role), or interpreted. */
 export function pipelineRunner(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions): (b: RecordBatch) => RecordBatch {
+  return runnerOf(owner, role, input, stages, opts, false);
+}
+
+/**
+ * Like pipelineRunner, but compiled runs write into arrays reused from batch
+ * to batch (see CompiledPipeline.runScratch): each result is valid only until
+ * the next call, for a consumer that uses it at once and keeps nothing.
+ */
+export function scratchRunner(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions): (b: RecordBatch) => RecordBatch {
+  return runnerOf(owner, role, input, stages, opts, true);
+}
+
+function runnerOf(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions, scratch: boolean): (b: RecordBatch) => RecordBatch {
   const last = stages[stages.length - 1]!;
   // The top node of a main pipeline knows the output schema; otherwise it is the last project's (or the input's).
   const ownerSchema = role === 'main' ? (owner as { schema?: StructType }).schema : undefined;
@@ -35,7 +48,7 @@ export function pipelineRunner(owner: object, role: string, input: StructType, s
     c = compilePipeline(input, stages, schema);
     byRole.set(role, c);
   }
-  return c.run;
+  return scratch ? c.runScratch : c.run;
 }
 
 function schemaOf(exprs: readonly Bound[]): StructType {
@@ -65,6 +78,13 @@ export function interpretPipeline(stages: readonly Stage[], batch: RecordBatch, 
   const columns = schema.fields.map((f, c) => vectorFromValues(f.dataType, rows.map((r) => r[c])));
   rows = [];
   return makeBatch(schema, columns, columns.length === 0 ? 0 : columns[0]!.length);
+}
+
+/** Like evaluate, into reused arrays: the vectors are valid only until the next call for the same owner and role. */
+export function evaluateScratch(owner: object, role: string, exprs: readonly Bound[], batch: RecordBatch, opts: ExecOptions): Vector[] {
+  if (exprs.length === 0) return [];
+  const run = scratchRunner(owner, role, batch.schema, [{ kind: 'project', exprs }], opts);
+  return [...run(batch).columns];
 }
 
 /** Evaluates expressions over a batch into vectors (one compiled project, cached under `owner` and `role`). */

@@ -84,6 +84,36 @@ export class MicroBatchExecution {
     this.abort.abort();
   }
 
+  /**
+   * Resolves once the committed end offset of `source` (a source object of
+   * this run, e.g. a MemoryStream) reaches `offset` — what the test harness
+   * waits for after addData, as Spark's StreamTest does (awaitOffset). Numeric
+   * offsets compare by value, others by equality.
+   */
+  waitForOffset(source: StreamSource, offset: Offset): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const i = this.sources.indexOf(source);
+        if (this.stopped) return resolve();
+        if (i < 0 && this.opened) return reject(new SpateError('SOURCE_NOT_IN_QUERY', `${source.description} is not a source of this query.`));
+        const c = i < 0 ? null : this.committed[i] ?? null;
+        const reached = c !== null && (typeof c === 'number' && typeof offset === 'number' ? c >= offset : sameOffset(c, offset));
+        if (reached) resolve();
+        else this.offsetWaiters.push(check);
+      };
+      check();
+    });
+  }
+
+  private offsetWaiters: (() => void)[] = [];
+  private opened = false;
+
+  private wakeOffsetWaiters(): void {
+    const w = this.offsetWaiters;
+    this.offsetWaiters = [];
+    for (const f of w) f();
+  }
+
   /** Resolves when a check for new data that began after this call found none (Spark's processAllAvailable). */
   waitForIdle(): Promise<void> {
     const target = this.noDataSeen + 2;
@@ -126,6 +156,8 @@ export class MicroBatchExecution {
       now: () => this.cfg.clock.now(),
     }));
     await this.recover();
+    this.opened = true;
+    this.wakeOffsetWaiters();
     if (this.cfg.trigger.kind === 'availableNow') {
       for (const s of this.sources) await s.prepareForTriggerAvailableNow?.();
     }
@@ -277,6 +309,7 @@ export class MicroBatchExecution {
     });
     this.committed = ends;
     this.nextBatchId = batchId + 1;
+    this.wakeOffsetWaiters();
     const elapsed = performance.now() - t0;
     timer.durations.triggerExecution = elapsed;
     const numInputRows = counts.reduce((a, b) => a + b, 0);

@@ -5,6 +5,7 @@ import type { LogicalPlan } from '../plan/logical.js';
 import { MicroBatchExecution, type MicroBatchConfig } from './micro-batch-execution.js';
 import type { StreamingQueryProgress } from './progress.js';
 import type { StreamingQueryManager } from './query-manager.js';
+import type { Offset, StreamSource } from '../sources/source.js';
 
 /** Where a query is (Spark's StreamingQueryStatus). */
 export interface StreamingQueryStatus {
@@ -109,6 +110,12 @@ export class StreamingQuery {
   /** Waits until every row available now has been processed and committed to the sink. Rejects if the query fails. */
   async processAllAvailable(): Promise<void> {
     await Promise.race([this.execution.waitForIdle(), this.done]);
+    if (this.failure) throw this.failure;
+  }
+
+  /** @internal Waits until the query committed `offset` of `source` (see MicroBatchExecution.waitForOffset). */
+  async awaitOffset(source: StreamSource, offset: Offset): Promise<void> {
+    await Promise.race([this.execution.waitForOffset(source, offset), this.done]);
     if (this.failure) throw this.failure;
   }
 

@@ -39,14 +39,16 @@ export const startStream = (opts: { trigger?: TriggerSpec; clock?: ManualClock }
 export const advanceManualClock = (ms: number): StreamAction => ({ kind: 'advanceManualClock', ms });
 /** The query must fail; `check` may inspect the error (throw or return false to reject it). */
 export const expectFailure = (check?: (e: Error) => void | boolean): StreamAction => (check ? { kind: 'expectFailure', check } : { kind: 'expectFailure' });
-/** Runs `fn` on the running query; a falsy result or a throw fails the test with `message`. */
+/** Runs `fn` on the running query at once (without waiting for data); a falsy result or a throw fails the test with `message`. */
 export const assertOnQuery = (fn: (q: StreamingQuery) => unknown, message = 'assertOnQuery'): StreamAction => ({ kind: 'assertOnQuery', fn, message });
 
 export interface TestStreamOptions {
   readonly checkpointLocation?: string;
   readonly trigger?: TriggerSpec;
-  /** The clock the query runs by; a ManualClock is made when the trigger has an interval. */
+  /** The clock the query runs by (a ManualClock at 0 unless given). */
   readonly clock?: ManualClock;
+  /** How long a check waits for the query to process added data (default 30 s). */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -64,6 +66,24 @@ export async function testStream(df: DataFrame, outputMode: OutputMode, actions:
   let query: StreamingQuery | undefined;
   let lastChecked = -1;
   const streams = new Set<MemoryStream>();
+  /** Waits until the query committed everything added to each stream so far (Spark's awaitOffset), within the timeout. */
+  const awaitAdded = async (q: StreamingQuery): Promise<void> => {
+    for (const s of streams) {
+      if (s.currentOffset < 0) continue;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(
+          `timed out after ${timeoutMs} ms waiting for the query to process offset ${s.currentOffset} of ${s.source.description}` +
+          (trigger && 'processingTime' in trigger ? '; with a processingTime trigger, advance the clock (advanceManualClock) so the next batch runs' : ''))), timeoutMs);
+      });
+      try {
+        await Promise.race([q.awaitOffset(s.source, s.currentOffset), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  };
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const start = (): void => {
     let w = df.writeStream.outputMode(outputMode).option('checkpointLocation', checkpoint).withSink(sink).withClock(clock);
     if (trigger) w = w.trigger(trigger);
@@ -82,7 +102,7 @@ export async function testStream(df: DataFrame, outputMode: OutputMode, actions:
           break;
         case 'check': {
           if (!query) throw new Error('the query is not running; add startStream() before checking');
-          await query.processAllAvailable();
+          await awaitAdded(query);
           const got = a.which === 'all' ? sink.allRows() : a.which === 'last' ? sink.latestBatchRows() : sink.rowsSinceBatch(lastChecked);
           lastChecked = sink.latestBatchId ?? -1;
           const actual = rowsOf(got);
@@ -103,13 +123,12 @@ export async function testStream(df: DataFrame, outputMode: OutputMode, actions:
           break;
         case 'advanceManualClock':
           clock.advance(a.ms);
-          if (query) await query.processAllAvailable();
           break;
         case 'expectFailure': {
           if (!query) throw new Error('expectFailure(): no query is running');
           let failed: Error | undefined;
           try {
-            await query.processAllAvailable();
+            await awaitAdded(query);
             await query.awaitTermination(10_000);
           } catch (e) {
             failed = e as Error;
@@ -121,7 +140,6 @@ export async function testStream(df: DataFrame, outputMode: OutputMode, actions:
         }
         case 'assertOnQuery': {
           if (!query) throw new Error(`${a.message}: no query is running`);
-          await query.processAllAvailable();
           if (!(await a.fn(query))) throw new Error(a.message);
           break;
         }

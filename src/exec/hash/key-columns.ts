@@ -19,7 +19,8 @@ export interface KeyColumn {
   memoryBytes(n: number): number;
 }
 
-const NULL_HASH = 0x2f0b3a49;
+/** Hash of a null key value. */
+export const NULL_HASH = 0x2f0b3a49;
 const NAN_HASH = 0x7ff80000;
 const F64 = new Float64Array(1);
 const U32 = new Uint32Array(F64.buffer);

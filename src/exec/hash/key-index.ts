@@ -1,7 +1,8 @@
 import { SpateError } from '../../core/errors.js';
 import type { DataType } from '../../core/types.js';
 import type { PrimitiveArray, Vector } from '../../core/vector.js';
-import { fmix32, hashColumnInto, keyColumnFor, NumKeyColumn, type KeyColumn } from './key-columns.js';
+import { DenseIds } from './dense-ids.js';
+import { fmix32, hashColumnInto, keyColumnFor, mix, NULL_HASH, numberHash, NumKeyColumn, stringHash, StringKeyColumn, type KeyColumn } from './key-columns.js';
 
 const EMPTY = -1;
 const INITIAL_SLOTS = 1024;
@@ -21,6 +22,7 @@ export class KeyIndex {
   private groupHash: Int32Array;
   private count = 0;
   private rowHash = new Int32Array(0);
+  private dense: DenseIds | null = null;
 
   constructor(keyTypes: readonly DataType[]) {
     if (keyTypes.length === 0) throw new SpateError('INTERNAL_ERROR', 'KeyIndex needs at least one key column; use a single group for a global aggregation.');
@@ -36,9 +38,14 @@ export class KeyIndex {
 
   /** Writes each row's key id to `out`, inserting unseen keys; returns the number of distinct keys after the batch. */
   map(keys: readonly Vector[], numRows: number, out: Int32Array): number {
-    const h = this.hashRows(keys, numRows);
     const c0 = this.cols[0]!;
-    if (this.cols.length === 1 && c0 instanceof NumKeyColumn) return this.mapOneNumber(c0, keys[0]!, numRows, h, out);
+    if (this.cols.length === 1 && c0 instanceof NumKeyColumn) {
+      const dense = (this.dense ??= new DenseIds());
+      if (dense.enabled) return this.mapDense(c0, keys[0]!, numRows, out, dense);
+      return this.mapOneNumber(c0, keys[0]!, numRows, this.hashRows(keys, numRows), out);
+    }
+    if (this.cols.length === 1 && c0 instanceof StringKeyColumn) return this.mapOneString(c0, keys[0]!, numRows, out);
+    const h = this.hashRows(keys, numRows);
     for (let i = 0; i < numRows; i++) {
       const hh = h[i]!;
       let s = hh & this.mask;
@@ -81,6 +88,71 @@ export class KeyIndex {
 
   /** The key types this index was built for. */
   types(): readonly DataType[] { return this.keyTypes; }
+
+  // A single string key: hashed and compared inline, the same hash hashRows gives (so lookup() agrees).
+  private mapOneString(col: StringKeyColumn, v: Vector, numRows: number, out: Int32Array): number {
+    const vals = v.values as (string | null)[];
+    const valid = v.validity;
+    const store = col.store;
+    const nullHash = fmix32(mix(0, NULL_HASH));
+    // Table fields in locals, refreshed only after an insert (the one thing that moves them).
+    let slots = this.slots;
+    let mask = this.mask;
+    let groupHash = this.groupHash;
+    let stored = store.values as unknown[];
+    for (let i = 0; i < numRows; i++) {
+      const x = vals[i];
+      const isNull = (valid !== null && valid[i] === 0) || x === null || x === undefined;
+      const hh = isNull ? nullHash : fmix32(mix(0, stringHash(x)));
+      let s = hh & mask;
+      for (;;) {
+        const id = slots[s]!;
+        if (id === EMPTY) {
+          out[i] = this.insert([v], i, hh, s);
+          slots = this.slots;
+          mask = this.mask;
+          groupHash = this.groupHash;
+          stored = store.values as unknown[];
+          break;
+        }
+        if (groupHash[id] === hh && (isNull ? store.valid[id] === 0 : stored[id] === x)) { out[i] = id; break; }
+        s = (s + 1) & mask;
+      }
+    }
+    return this.count;
+  }
+
+  // Small integral keys: ids come from the direct-address table; only rows it misses are hashed, one by one.
+  private mapDense(col: NumKeyColumn, v: Vector, numRows: number, out: Int32Array, dense: DenseIds): number {
+    const vals = v.values as PrimitiveArray;
+    const valid = v.validity;
+    if (dense.lookup(vals, valid, numRows, out) === 0) return this.count;
+    const store = col.store;
+    for (let i = 0; i < numRows; i++) {
+      if (out[i]! >= 0) continue;
+      const isNull = valid !== null && valid[i] === 0;
+      const x = vals[i]!;
+      if (!isNull) {
+        const known = dense.get(x);
+        if (known >= 0) { out[i] = known; continue; }
+      }
+      const hh = fmix32(mix(0, isNull ? NULL_HASH : numberHash(x)));
+      let s = hh & this.mask;
+      let id: number;
+      for (;;) {
+        id = this.slots[s]!;
+        if (id === EMPTY) { id = this.insert([v], i, hh, s); break; }
+        if (this.groupHash[id] === hh) {
+          const sv = store.valid[id] === 1;
+          if (isNull ? !sv : sv && (x === (store.values as PrimitiveArray)[id]! || (x !== x && store.values[id] !== store.values[id]))) break;
+        }
+        s = (s + 1) & this.mask;
+      }
+      if (!isNull) dense.remember(x, id, this.count);
+      out[i] = id;
+    }
+    return this.count;
+  }
 
   // The single numeric key is the common case (ids, window starts, codes); inlining its equality keeps the probe loop tight.
   private mapOneNumber(col: NumKeyColumn, v: Vector, numRows: number, h: Int32Array, out: Int32Array): number {

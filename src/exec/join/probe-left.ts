@@ -12,14 +12,14 @@ interface Pairs { readonly left: Int32Array; readonly right: Int32Array; readonl
  */
 export function probeLeftDirect(
   table: JoinHashTable, leftKeys: readonly Vector[], leftRows: number,
-  type: 'inner' | 'left' | 'left_semi' | 'left_anti',
+  type: 'inner' | 'left' | 'left_semi' | 'left_anti', scratch?: PairScratch,
 ): Pairs {
   const { head, next } = table;
-  const ids = new Int32Array(Math.min(PROBE_CHUNK, leftRows));
+  const ids = scratch ? scratch.idsFor(Math.min(PROBE_CHUNK, leftRows)) : new Int32Array(Math.min(PROBE_CHUNK, leftRows));
   if (type === 'left_semi' || type === 'left_anti') {
     const want = type === 'left_semi';
     // Untouched capacity costs nothing: pages are only mapped when written.
-    const left = new Int32Array(leftRows);
+    const left = scratch ? scratch.pairsFor(leftRows).left : new Int32Array(leftRows);
     let n = 0;
     for (let start = 0; start < leftRows; start += PROBE_CHUNK) {
       const end = Math.min(leftRows, start + PROBE_CHUNK);
@@ -30,8 +30,11 @@ export function probeLeftDirect(
   }
   const outer = type === 'left';
   let cap = Math.max(16, leftRows);
-  let left: Int32Array = new Int32Array(cap);
-  let right: Int32Array = new Int32Array(cap);
+  let left: Int32Array;
+  let right: Int32Array;
+  if (scratch) ({ left, right } = scratch.pairsFor(cap));
+  else { left = new Int32Array(cap); right = new Int32Array(cap); }
+  cap = left.length;
   let n = 0;
   for (let start = 0; start < leftRows; start += PROBE_CHUNK) {
     const end = Math.min(leftRows, start + PROBE_CHUNK);
@@ -52,7 +55,34 @@ export function probeLeftDirect(
       }
     }
   }
+  if (scratch) scratch.keep(left, right);
   return { left, right, count: n };
+}
+
+/**
+ * Pair and id buffers reused across calls of probeLeftDirect, when each
+ * result is used up before the next call (a join streamed batch by batch
+ * into an aggregation): fresh arrays per batch cost more than the probe.
+ */
+export class PairScratch {
+  private ids: Int32Array = new Int32Array(0);
+  private left: Int32Array = new Int32Array(0);
+  private right: Int32Array = new Int32Array(0);
+
+  idsFor(n: number): Int32Array {
+    if (this.ids.length < n) this.ids = new Int32Array(n);
+    return this.ids;
+  }
+
+  pairsFor(n: number): { left: Int32Array; right: Int32Array } {
+    if (this.left.length < n) { this.left = new Int32Array(n); this.right = new Int32Array(n); }
+    return { left: this.left, right: this.right };
+  }
+
+  keep(left: Int32Array, right: Int32Array): void {
+    this.left = left;
+    this.right = right;
+  }
 }
 
 function grow(left: Int32Array, right: Int32Array, n: number): { left: Int32Array; right: Int32Array; cap: number } {
