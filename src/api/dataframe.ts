@@ -1,5 +1,6 @@
 import { batchToRows, concatBatches, type RecordBatch } from '../core/batch.js';
 import { AnalysisException, SpateError } from '../core/errors.js';
+import { parseDurationMs } from '../core/duration.js';
 import { structToRow, toExternal, type Row } from '../core/row.js';
 import { simpleString, TimestampType, type StructType } from '../core/types.js';
 import { toStringFn } from '../exec/cast.js';
@@ -205,6 +206,17 @@ export class DataFrame {
     return this.derive(node({ ...base, using: typeof on === 'string' ? [on] : [...on] }));
   }
   crossJoin(other: DataFrame): DataFrame { return this.join(other, undefined, 'cross'); }
+
+  /**
+   * Declares `eventTime` (a timestamp column) as event time with a delay such
+   * as '10 minutes': in a streaming query the watermark trails the maximum
+   * event time seen by that delay; rows older than the watermark are dropped
+   * by stateful operators, and their state is evicted. No effect on batch queries.
+   */
+  withWatermark(eventTime: string, delayThreshold: string): DataFrame {
+    const delayMs = parseDurationMs(delayThreshold, `withWatermark('${eventTime}', delayThreshold)`);
+    return this.derive(node({ kind: 'watermark', child: this.plan, eventTime, delayMs }));
+  }
 
   /** Names this DataFrame so its columns can be referred to as `name.column`. */
   alias(name: string): DataFrame { return this.derive(node({ kind: 'subqueryAlias', child: this.plan, alias: name })); }

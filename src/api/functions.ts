@@ -50,3 +50,22 @@ export function posexplode_outer(c: Column | string): Column { return fromExpr(c
 
 /** Marks a DataFrame small enough to build the join hash table on (Spark's broadcast hint). */
 export function broadcast(df: DataFrame): DataFrame { return markBroadcast(df); }
+
+/**
+ * Time windows over a timestamp column, for groupBy: tumbling
+ * (window(col, '10 minutes')) or sliding (window(col, '10 minutes',
+ * '5 minutes')), optionally offset by startTime. The result is a struct
+ * column `window` with `start` and `end`; a row falls in every window whose
+ * [start, end) contains its time.
+ */
+export function window(timeColumn: Column | string, windowDuration: string, slideDuration?: string, startTime?: string): Column {
+  const args = [toColumnExpr(timeColumn), litExpr(windowDuration)];
+  if (slideDuration !== undefined || startTime !== undefined) args.push(litExpr(slideDuration ?? windowDuration));
+  if (startTime !== undefined) args.push(litExpr(startTime));
+  return fromExpr(call('window', args));
+}
+
+/** The latest time inside a window (its end minus one microsecond), usable as event time of windowed results. */
+export function window_time(windowColumn: Column | string): Column {
+  return fromExpr(call('window_time', [toColumnExpr(windowColumn)]));
+}

@@ -1,20 +1,13 @@
 import { SpateError } from '../core/errors.js';
-import { parseSchema } from '../core/ddl.js';
 import { StringType, StructField, StructType } from '../core/types.js';
-import { inferSchemaSync } from '../io/index.js';
+import { inferSchemaSync, type FileFormat } from '../io/index.js';
 import { node } from '../plan/logical.js';
 import { DataFrame } from './dataframe.js';
+import { batchFileFormat, putOptions, userSchema, type OptionValue } from './options.js';
 import type { SparkSession } from './session.js';
 
-export type FileFormat = 'csv' | 'json' | 'text' | 'parquet';
-const FORMATS: readonly FileFormat[] = ['csv', 'json', 'text', 'parquet'];
-
-/** Option values as Spark keeps them: strings (true → 'true'). */
-export function optionString(key: string, value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  throw new SpateError('INVALID_OPTION', `Option '${key}' must be a string, number or boolean, got ${value === null ? 'null' : typeof value}.`);
-}
+export type { FileFormat } from '../io/index.js';
+export { optionString } from './options.js';
 
 /**
  * `spark.read`: loads files into a DataFrame. Without a schema the files are
@@ -29,24 +22,20 @@ export class DataFrameReader {
   constructor(private readonly session: SparkSession) {}
 
   format(source: string): this {
-    const f = source.toLowerCase() as FileFormat;
-    if (!FORMATS.includes(f)) {
-      throw new SpateError('UNSUPPORTED_FORMAT', `Data source '${source}' is not supported by spark.read; use one of ${FORMATS.join(', ')}.`);
-    }
-    this.fmt = f;
+    this.fmt = batchFileFormat(source, 'spark.read');
     return this;
   }
-  option(key: string, value: string | number | boolean): this {
-    this.opts[key] = optionString(key, value);
+  option(key: string, value: OptionValue): this {
+    putOptions(this.opts, { [key]: value });
     return this;
   }
-  options(opts: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(opts)) this.option(k, v);
+  options(opts: Record<string, OptionValue>): this {
+    putOptions(this.opts, opts);
     return this;
   }
   /** The schema as a StructType or a DDL string ("name STRING, age INT"). */
   schema(schema: StructType | string): this {
-    this.userSchema = typeof schema === 'string' ? parseSchema(schema) : schema;
+    this.userSchema = userSchema(schema);
     return this;
   }
 

@@ -1,10 +1,9 @@
-import { parseSchema } from '../core/ddl.js';
 import type { StructType } from '../core/types.js';
 import { node } from '../plan/logical.js';
 import { createSource, streamSourceSchema } from '../sources/index.js';
 import type { SourceContext, StreamSource } from '../sources/source.js';
 import type { DataFrame } from './dataframe.js';
-import { optionString } from './reader.js';
+import { putOptions, userSchema, type OptionValue } from './options.js';
 import type { SparkSession } from './session.js';
 
 /**
@@ -23,17 +22,17 @@ export class DataStreamReader {
     this.fmt = source.toLowerCase();
     return this;
   }
-  option(key: string, value: string | number | boolean): this {
-    this.opts[key] = optionString(key, value);
+  option(key: string, value: OptionValue): this {
+    putOptions(this.opts, { [key]: value });
     return this;
   }
-  options(opts: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(opts)) this.option(k, v);
+  options(opts: Record<string, OptionValue>): this {
+    putOptions(this.opts, opts);
     return this;
   }
   /** The schema as a StructType or a DDL string; required for file sources unless spark.sql.streaming.schemaInference is true. */
   schema(schema: StructType | string): this {
-    this.userSchema = typeof schema === 'string' ? parseSchema(schema) : schema;
+    this.userSchema = userSchema(schema);
     return this;
   }
 
@@ -53,6 +52,4 @@ export class DataStreamReader {
   csv(path: string): DataFrame { return this.format('csv').load(path); }
   json(path: string): DataFrame { return this.format('json').load(path); }
   parquet(path: string): DataFrame { return this.format('parquet').load(path); }
-
-
 }

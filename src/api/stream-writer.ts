@@ -11,7 +11,7 @@ import { SystemClock, type Clock } from '../stream/clock.js';
 import { StreamingQuery } from '../stream/streaming-query.js';
 import { DEFAULT_TRIGGER, parseTrigger, type Trigger, type TriggerSpec } from '../stream/trigger.js';
 import type { DataFrame } from './dataframe.js';
-import { optionString } from './reader.js';
+import { putOptions, type OptionValue } from './options.js';
 
 const MODES: readonly OutputMode[] = ['append', 'update', 'complete'];
 /** Sinks that may run without a checkpointLocation (a temporary one is made), as in Spark. */
@@ -43,11 +43,8 @@ export class DataStreamWriter {
     this.mode = m;
     return this;
   }
-  option(key: string, value: string | number | boolean): this { this.opts[key] = optionString(key, value); return this; }
-  options(opts: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(opts)) this.option(k, v);
-    return this;
-  }
+  option(key: string, value: OptionValue): this { putOptions(this.opts, { [key]: value }); return this; }
+  options(opts: Record<string, OptionValue>): this { putOptions(this.opts, opts); return this; }
   /** Names the query (progress reports, and the table of the memory sink). */
   queryName(name: string): this { this.name = name; return this; }
   /** { processingTime: '2 seconds' }, { once: true } or { availableNow: true }. */
@@ -75,7 +72,7 @@ export class DataStreamWriter {
     const options = { ...this.opts, ...(path !== undefined ? { path } : {}) };
     const analyzed = this.df.analyze();
     checkStreamingPlan(analyzed.plan, this.mode);
-    const { plan, operators } = planIncremental(analyzed.plan);
+    const { plan, operators, watermarkDelaysMs } = planIncremental(analyzed.plan);
     const sink = this.makeSink(options, analyzed.plan.schema);
     const checkpointDir = this.checkpointLocation(options);
     const running = session.streams.checkpointInUse(checkpointDir);
@@ -104,6 +101,9 @@ export class DataStreamWriter {
       },
       timeZone: session.timeZone(),
       pollingDelayMs: Number(conf.get('spark.sql.streaming.pollingDelay', '10')),
+      watermarkDelaysMs,
+      multipleWatermarkPolicy: watermarkPolicy(conf.get('spark.sql.streaming.multipleWatermarkPolicy', 'min')),
+      noDataBatches: conf.get('spark.sql.streaming.noDataMicroBatches.enabled', 'true') !== 'false',
     }, this.df.plan, plan);
     session.streams.register(query, checkpointDir);
     return query;
@@ -138,4 +138,12 @@ export class DataStreamWriter {
     throw new AnalysisException('CHECKPOINT_LOCATION_REQUIRED',
       `checkpointLocation must be specified either through option("checkpointLocation", ...) or spark.conf.set("spark.sql.streaming.checkpointLocation", ...) for the ${this.fmt} sink.`);
   }
+}
+
+function watermarkPolicy(v: string): 'min' | 'max' {
+  const p = v.toLowerCase();
+  if (p !== 'min' && p !== 'max') {
+    throw new SpateError('INVALID_CONF', `spark.sql.streaming.multipleWatermarkPolicy must be 'min' or 'max', got '${v}'.`);
+  }
+  return p;
 }

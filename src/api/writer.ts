@@ -1,7 +1,8 @@
 import { SpateError } from '../core/errors.js';
 import { writeFiles } from '../io/index.js';
 import type { DataFrame } from './dataframe.js';
-import { optionString, type FileFormat } from './reader.js';
+import type { FileFormat } from '../io/index.js';
+import { batchFileFormat, putOptions, type OptionValue } from './options.js';
 
 export type SaveMode = 'error' | 'errorifexists' | 'overwrite' | 'append' | 'ignore';
 const MODES: readonly SaveMode[] = ['error', 'errorifexists', 'overwrite', 'append', 'ignore'];
@@ -19,11 +20,7 @@ export class DataFrameWriter {
   constructor(private readonly df: DataFrame) {}
 
   format(source: string): this {
-    const f = source.toLowerCase();
-    if (f !== 'csv' && f !== 'json' && f !== 'text' && f !== 'parquet') {
-      throw new SpateError('UNSUPPORTED_FORMAT', `Data source '${source}' is not supported by df.write; use csv, json, text or parquet.`);
-    }
-    this.fmt = f;
+    this.fmt = batchFileFormat(source, 'df.write');
     return this;
   }
   /** error/errorifexists (default), overwrite, append or ignore. */
@@ -33,12 +30,12 @@ export class DataFrameWriter {
     this.saveMode = m;
     return this;
   }
-  option(key: string, value: string | number | boolean): this {
-    this.opts[key] = optionString(key, value);
+  option(key: string, value: OptionValue): this {
+    putOptions(this.opts, { [key]: value });
     return this;
   }
-  options(opts: Record<string, string | number | boolean>): this {
-    for (const [k, v] of Object.entries(opts)) this.option(k, v);
+  options(opts: Record<string, OptionValue>): this {
+    putOptions(this.opts, opts);
     return this;
   }
   partitionBy(...cols: (string | readonly string[])[]): this {

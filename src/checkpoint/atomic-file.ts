@@ -23,14 +23,7 @@ export function isTempFileName(name: string): boolean {
 
 /** Replaces `path` with `data` atomically (the old contents or the new, never a mix). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const tmp = await writeTemp(path, data);
-  try {
-    await rename(tmp, path);
-  } catch (e) {
-    await unlink(tmp).catch(() => undefined);
-    throw writeFailed(path, e);
-  }
-  await syncDir(dirname(path));
+  await moveIntoPlace(await writeTemp(path, data), path);
 }
 
 /**
@@ -44,15 +37,15 @@ export async function writeFileAtomicIfAbsent(path: string, data: string | Uint8
     await link(tmp, path);
   } catch (e) {
     const code = errCode(e);
-    if (code === 'EEXIST') { await unlink(tmp).catch(() => undefined); return false; }
+    if (code === 'EEXIST') { await discard(tmp); return false; }
     if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
       // Filesystems without hard links: fall back to check-then-rename (still crash-safe, not race-safe).
       return renameIfAbsent(tmp, path);
     }
-    await unlink(tmp).catch(() => undefined);
+    await discard(tmp);
     throw writeFailed(path, e);
   }
-  await unlink(tmp).catch(() => undefined);
+  await discard(tmp);
   await syncDir(dirname(path));
   return true;
 }
@@ -61,19 +54,29 @@ async function renameIfAbsent(tmp: string, path: string): Promise<boolean> {
   try {
     const fh = await open(path, 'r');
     await fh.close();
-    await unlink(tmp).catch(() => undefined);
+    await discard(tmp);
     return false;
   } catch (e) {
-    if (errCode(e) !== 'ENOENT') { await unlink(tmp).catch(() => undefined); throw writeFailed(path, e); }
+    if (errCode(e) !== 'ENOENT') { await discard(tmp); throw writeFailed(path, e); }
   }
+  await moveIntoPlace(tmp, path);
+  return true;
+}
+
+/** Renames the synced temp file over `path` and syncs the directory; the temp file is removed if the rename fails. */
+async function moveIntoPlace(tmp: string, path: string): Promise<void> {
   try {
     await rename(tmp, path);
   } catch (e) {
-    await unlink(tmp).catch(() => undefined);
+    await discard(tmp);
     throw writeFailed(path, e);
   }
   await syncDir(dirname(path));
-  return true;
+}
+
+/** Removes a temp file, ignoring failure: a leftover temp file is harmless (readers skip dot files). */
+async function discard(tmp: string): Promise<void> {
+  await unlink(tmp).catch(() => undefined);
 }
 
 async function writeTemp(path: string, data: string | Uint8Array): Promise<string> {
@@ -85,7 +88,7 @@ async function writeTemp(path: string, data: string | Uint8Array): Promise<strin
     await fh.sync();
   } catch (e) {
     await fh?.close().catch(() => undefined);
-    await unlink(tmp).catch(() => undefined);
+    await discard(tmp);
     throw writeFailed(path, e);
   }
   await fh.close();

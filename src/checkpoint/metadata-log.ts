@@ -150,7 +150,8 @@ export function verifyBatchIds(logPath: string, ids: readonly number[], start?: 
   }
   if (next <= hi) push(next, hi);
   if (missing.length > 0) {
-    throw checkpointMissing(logPath, `batch file(s) ${describeIds(missing)} are missing (every batch from ${lo} to ${hi} is needed)`);
+    throw checkpointMissing(logPath,
+      `batch file(s) ${describeIds(missing)} are missing, first ${join(logPath, String(missing[0]))} (every batch from ${lo} to ${hi} is needed)`);
   }
 }
 

@@ -4,7 +4,7 @@ import { formatDouble, formatFloat } from '../core/format/numbers.js';
 
 export { formatDouble, formatFloat };
 import { formatDate, formatTimestamp, parseDate, MICROS_PER_DAY, MICROS_PER_SECOND } from '../core/datetime.js';
-import { getZone, parseTimestampIn, type Zone } from './functions/time-zone.js';
+import { getZone, parseTimestampIn, type Zone } from '../core/time-zone.js';
 
 /**
  * Spark's cast rules (non-ANSI): a value that does not convert becomes null

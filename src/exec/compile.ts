@@ -2,7 +2,7 @@ import type { RecordBatch } from '../core/batch.js';
 import type { DataType, StructType } from '../core/types.js';
 import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../core/vector.js';
 import type { Bound } from './bound.js';
-import { constantValue, numberComparison } from './compile-inline.js';
+import { constantValue, finishVector, isLogic, numberComparison, scratchVector, stageIsPure } from './compile-inline.js';
 
 /**
  * Whole-stage code generation: a chain of filter and project stages becomes
@@ -39,6 +39,9 @@ type RunFn = (cols: readonly unknown[], valids: readonly (Uint8Array | null)[], 
 export function compilePipeline(input: StructType, stages: readonly Stage[], schema: StructType): CompiledPipeline {
   const g = new Gen(input);
   const hasFilter = stages.some((s) => s.kind === 'filter');
+  // A data-dependent `continue` mispredicts about every other row on a selective filter; when every
+  // expression is cheap and cannot throw, all rows are computed and written and `o` advances by the keep flag.
+  const branchless = hasFilter && stages.every(stageIsPure);
   // Final output expressions over the last project's input env, or pass-through of the input.
   let finalExprs: readonly Bound[] | null = null;
   const body: string[] = [];
@@ -46,7 +49,7 @@ export function compilePipeline(input: StructType, stages: readonly Stage[], sch
   stages.forEach((s, si) => {
     if (s.kind === 'filter') {
       const c = g.expr(s.condition, env, body);
-      body.push(`if (${c.n} || !${c.v}) continue;`);
+      body.push(branchless ? `keep &= !${c.n} & ${c.v};` : `if (${c.n} || !${c.v}) continue;`);
     } else if (si === stages.length - 1) {
       finalExprs = s.exprs;
     } else {
@@ -88,9 +91,10 @@ export function compilePipeline(input: StructType, stages: readonly Stage[], sch
     ...passthrough.map((p, c) => (p === null ? `const o${c} = outs[${c}], om${c} = outValids[${c}];` : '')).filter((x) => x),
     'let o = 0;',
     needLoop ? 'for (let i = 0; i < n; i++) {' : 'for (let i = 0; i < 0; i++) {',
+    ...(branchless ? ['let keep = 1;'] : []),
     ...body,
     ...writes,
-    'o++;',
+    branchless ? 'o += keep;' : 'o++;',
     '}',
     needLoop ? 'return o;' : 'return n;',
     '};',
@@ -152,20 +156,6 @@ export function compilePipeline(input: StructType, stages: readonly Stage[], sch
   };
 }
 
-/** A reused output as a vector of `count` rows: typed storage as a view, plain arrays as they are (possibly longer). */
-function scratchVector(type: DataType, values: PrimitiveArray | unknown[], validity: Uint8Array | null, count: number): Vector {
-  const v = isTypedStorage(type) ? (values as PrimitiveArray).subarray(0, count) : values;
-  return { type, length: count, values: v, validity: validity && validity.subarray(0, count) };
-}
-
-function finishVector(type: DataType, values: PrimitiveArray | unknown[], validity: Uint8Array | null, count: number, cap: number): Vector {
-  if (count === cap) return { type, length: count, values, validity };
-  let v = values;
-  if (isTypedStorage(type)) v = (values as PrimitiveArray).subarray(0, count);
-  else (values as unknown[]).length = count; // fresh and unshared: truncating beats copying
-  return { type, length: count, values: v, validity: validity && validity.subarray(0, count) };
-}
-
 /** Default value of a local of this type, so every local keeps one JS type (monomorphic). */
 function defaultOf(t: DataType): string {
   if (t.kind === 'boolean') return 'false';
@@ -223,7 +213,7 @@ class Gen {
       case 'call': {
         const c = constantValue(e);
         if (c !== null) return c.value === null ? { v: defaultOf(e.type), n: 'true' } : { v: this.constant(c.value), n: 'false' };
-        if (e.nullSafe && (e.name === 'and' || e.name === 'or') && e.args.length === 2) return this.logic(e, env, body);
+        if (isLogic(e)) return this.logic(e, env, body);
         return this.call(e, env, body);
       }
       case 'case': return this.caseWhen(e, env, body);
@@ -239,10 +229,11 @@ class Gen {
     const an = a.n;
     const bn = b.n;
     // AND is false when either side is false; OR is true when either side is true; otherwise null if either side is.
+    // Bitwise operators keep it free of branches on the data.
     const decided = e.name === 'and'
-      ? `(!${an} && !${a.v}) || (!${bn} && !${b.v})`
-      : `(!${an} && ${a.v}) || (!${bn} && ${b.v})`;
-    body.push(`const d${k} = ${decided}; const n${k} = !d${k} && (${an} || ${bn}); const v${k} = ${e.name === 'and' ? `!d${k} && !n${k}` : `d${k}`};`);
+      ? `((!${an} & !${a.v}) | (!${bn} & !${b.v})) !== 0`
+      : `((!${an} & ${a.v}) | (!${bn} & ${b.v})) !== 0`;
+    body.push(`const d${k} = ${decided}; const n${k} = (!d${k} & (${an} | ${bn})) !== 0; const v${k} = ${e.name === 'and' ? `(!d${k} & !n${k}) !== 0` : `d${k}`};`);
     return { v: `v${k}`, n: `n${k}` };
   }
 

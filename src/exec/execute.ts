@@ -14,6 +14,8 @@ import type { OutputMode } from '../sinks/sink.js';
 import type { OperatorState } from './stateful/operator-state.js';
 import { runStatefulAggregate } from './stateful/stateful-aggregate.js';
 import { runStreamingDedup } from './stateful/streaming-dedup.js';
+import { observeEventTimes } from './stream-context.js';
+import { runWindow } from './window.js';
 import { sortIndices, topKIndices, type SortKey } from './sort/sort-indices.js';
 import { readFiles } from '../io/index.js';
 
@@ -64,6 +66,16 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
     }
     case 'join':
       return join(plan, opts);
+    case 'watermark': {
+      const input = await execute(plan.child, opts);
+      const stats = opts.stream?.eventTime[plan.watermarkId];
+      if (stats) for (const b of input) observeEventTimes(stats, b.columns[plan.column]!.values as Float64Array, b.columns[plan.column]!.validity, b.numRows);
+      return input;
+    }
+    case 'window': {
+      const input = await execute(plan.child, opts);
+      return input.map((b) => runWindow(plan, b, evaluate(plan, 'time', [plan.time], b, opts)[0]!));
+    }
     case 'streamScan': {
       const data = opts.stream?.inputs.get(plan.relationId);
       if (!data) throw new SpateError('INTERNAL_ERROR', `No input for streaming relation ${plan.description} (#${plan.relationId}) in this batch.`);
@@ -76,7 +88,7 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
     case 'streamingDedup': {
       const s = streamContext(opts, plan.operatorId);
       const input = concatBatches(plan.child.schema, await execute(plan.child, opts));
-      return [runStreamingDedup(plan, input, s.state, opts.stream!.batchId)];
+      return [runStreamingDedup(plan, input, s.state, opts.stream!.batchId, opts.stream!.watermarkMs, opts.stream!.droppedByWatermark)];
     }
   }
 }

@@ -23,7 +23,9 @@ export type PhysicalPlan =
   | LimitExec
   | DedupExec
   | UnionExec
-  | JoinExec;
+  | JoinExec
+  | WatermarkExec
+  | WindowExec;
 
 interface Base { readonly schema: StructType }
 
@@ -84,7 +86,40 @@ export interface AggregateExec extends Base {
   readonly keys: readonly Bound[];
   readonly aggs: readonly AggregateCall[];
   readonly output: readonly Bound[];
+  /** The key with event time, when the input has a watermark (streaming eviction and append output use it). */
+  readonly eventTimeKey?: EventTimeKey;
 }
+
+/**
+ * withWatermark: passes rows through unchanged; in a streaming query it
+ * reports the batch's event-time statistics of `column` so the runner can
+ * move the watermark (max event time seen - delay).
+ */
+export interface WatermarkExec extends Base {
+  readonly kind: 'watermark';
+  readonly child: PhysicalPlan;
+  readonly column: number;
+  readonly delayMs: number;
+  /** Index of this node among the query's watermark nodes. */
+  readonly watermarkId: number;
+}
+
+/**
+ * Time windows of `time` (Spark's window(...)): each row repeats once per
+ * window containing its timestamp (once for tumbling windows), with the
+ * window as a struct<start, end> column appended. Rows with a null time are dropped.
+ */
+export interface WindowExec extends Base {
+  readonly kind: 'window';
+  readonly child: PhysicalPlan;
+  readonly time: Bound;
+  readonly windowMicros: number;
+  readonly slideMicros: number;
+  readonly startMicros: number;
+}
+
+/** The grouping or dedup key that carries event time: a window (its end counts) or a timestamp column. */
+export interface EventTimeKey { readonly index: number; readonly kind: 'window' | 'timestamp' }
 
 export interface SortOrder { readonly expr: Bound; readonly ascending: boolean; readonly nullsFirst: boolean }
 
@@ -93,7 +128,13 @@ export interface SortExec extends Base { readonly kind: 'sort'; readonly child: 
 export interface LimitExec extends Base { readonly kind: 'limit'; readonly child: PhysicalPlan; readonly limit: number; readonly offset: number }
 
 /** Keeps the first row of each distinct value of the key columns. */
-export interface DedupExec extends Base { readonly kind: 'dedup'; readonly child: PhysicalPlan; readonly keys: readonly number[] }
+export interface DedupExec extends Base {
+  readonly kind: 'dedup';
+  readonly child: PhysicalPlan;
+  readonly keys: readonly number[];
+  /** Position in `keys` of a watermarked timestamp column, if any. */
+  readonly eventTimeKey?: EventTimeKey;
+}
 
 /** Children already projected (and cast) to the union's schema. */
 export interface UnionExec extends Base { readonly kind: 'union'; readonly children: readonly PhysicalPlan[] }

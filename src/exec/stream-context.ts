@@ -12,4 +12,35 @@ export interface StreamExecContext {
   readonly operators: ReadonlyMap<number, OperatorState>;
   /** Results of static subtrees (the static side of a stream-static join), computed once per query. */
   readonly staticCache: Map<object, RecordBatch[]>;
+  /** The watermark this batch runs with, in ms since the epoch (0 before any). */
+  readonly watermarkMs: number;
+  /** Event-time statistics per watermark node, filled while the batch runs. */
+  readonly eventTime: EventTimeStats[];
+  /** Rows each stateful operator dropped as late in this batch, by operator id. */
+  readonly droppedByWatermark: Map<number, number>;
+}
+
+/** Event times (microseconds) one watermark node saw in a batch. */
+export interface EventTimeStats {
+  min: number;
+  max: number;
+  sum: number;
+  count: number;
+}
+
+/** Adds the non-null values of a timestamp vector to `stats`. */
+export function observeEventTimes(stats: EventTimeStats, values: Float64Array, validity: Uint8Array | null, n: number): void {
+  let { min, max, sum, count } = stats;
+  for (let i = 0; i < n; i++) {
+    if (validity !== null && validity[i] === 0) continue;
+    const t = values[i]!;
+    if (t < min) min = t;
+    if (t > max) max = t;
+    sum += t;
+    count++;
+  }
+  stats.min = min;
+  stats.max = max;
+  stats.sum = sum;
+  stats.count = count;
 }

@@ -55,7 +55,12 @@ function toArrowValue(t: DataType, v: unknown): unknown {
   if (v === null || v === undefined) return null;
   switch (t.kind) {
     case 'long': return BigInt(Math.trunc(v as number));
-    case 'timestamp': return BigInt(Math.trunc(v as number));
+    case 'timestamp': {
+      // Arrow's nested builders take timestamps in ms (and multiply by 1000): sub-millisecond parts of
+      // timestamps inside arrays/maps/structs are rounded to the millisecond (top-level columns stay exact).
+      const ms = (v as number) / 1000;
+      return Number.isInteger(ms * 1000) ? ms : Math.round(ms);
+    }
     case 'date': return (v as number) * 86_400_000;
     case 'array': return (v as unknown[]).map((e) => toArrowValue(t.elementType, e));
     case 'map': {
@@ -154,8 +159,8 @@ function fromArrowValue(src: arrow.DataType, t: DataType, v: unknown): unknown {
       if (src.typeId === arrow.Type.Decimal) return decimalToNumber(v, (src as arrow.Decimal).scale);
       return typeof v === 'bigint' ? Number(v) : v;
     case 'timestamp': {
-      const unit = (src as arrow.Timestamp).unit;
-      return Math.trunc(Number(v) * (unit === arrow.TimeUnit.MILLISECOND ? 1000 : 1)); // get() yields ms for all units
+      // Arrow's get() on a nested timestamp yields milliseconds whatever the unit.
+      return Math.round(Number(v) * 1000);
     }
     case 'date': return Math.floor(Number(v instanceof Date ? v.getTime() : v) / 86_400_000);
     case 'boolean': return !!v;

@@ -4,7 +4,7 @@ import { makeBatch, type RecordBatch } from '../core/batch.js';
 import { checkUtf8, parseMode, type ParseMode, type SourceOptions } from './options.js';
 import { tokenizeCsv, type CsvTokenizerSettings } from './csv-tokenizer.js';
 import { BAD, parseJavaDouble, textParser, lenientTimestampParser, type TextValueOptions } from './text-values.js';
-import { compileDateTimePattern } from './datetime-format.js';
+import { compileDateTimePattern } from '../core/datetime-formatter.js';
 import { ColumnBuilder } from './column-builder.js';
 
 /** Everything the csv reader takes from the options, validated once per read. */

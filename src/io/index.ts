@@ -4,5 +4,5 @@ export { writeFiles, type SaveMode } from './write.js';
 export { listInputFiles, listInputFilesSync, type InputFile } from './list-files.js';
 export { SourceOptions, toOptions, type ParseMode } from './options.js';
 export { toArrowTable, fromArrowTable, arrowType, spateType } from './arrow.js';
-export { compileDateTimePattern, type DateTimePattern } from './datetime-format.js';
+export { compileDateTimePattern, type DateTimePattern } from '../core/datetime-formatter.js';
 export { escapePartitionValue, unescapePartitionValue, DEFAULT_PARTITION_NAME } from './partitions.js';

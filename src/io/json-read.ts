@@ -4,7 +4,7 @@ import { makeBatch, type RecordBatch } from '../core/batch.js';
 import { parseDate as lenientDate } from '../core/datetime.js';
 import { checkUtf8, parseMode, type ParseMode, type SourceOptions } from './options.js';
 import { BAD, lenientTimestampParser } from './text-values.js';
-import { compileDateTimePattern } from './datetime-format.js';
+import { compileDateTimePattern } from '../core/datetime-formatter.js';
 import { ColumnBuilder } from './column-builder.js';
 import { finishJsonType, inferJsonType, mergeJsonTypes } from './json-infer.js';
 

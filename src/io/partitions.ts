@@ -1,6 +1,6 @@
 import { DateType, DoubleType, IntegerType, LongType, StringType, TimestampType, type DataType } from '../core/types.js';
 import { formatTimestamp, parseDate } from '../core/datetime.js';
-import { zoneOffsets } from './time-zone.js';
+import { getZone } from '../core/time-zone.js';
 import { BAD, lenientTimestampParser, textFormatter } from './text-values.js';
 
 /** Spark's directory value for a null or empty partition value. */
@@ -68,7 +68,7 @@ export function inferPartitionType(values: readonly (string | null)[], timeZone:
 export function partitionDirValue(t: DataType, v: unknown, timeZone: string): string {
   if (v === null || v === undefined) return DEFAULT_PARTITION_NAME;
   const s = t.kind === 'timestamp'
-    ? formatTimestamp(v as number, zoneOffsets(timeZone).atUtc(Math.floor((v as number) / 1000)))
+    ? formatTimestamp(v as number, getZone(timeZone).offsetMs(Math.floor((v as number) / 1000)) / 60_000)
     : textFormatter(t, { timeZone }, { date: 'yyyy-MM-dd', timestamp: '' })(v);
   return s === '' ? DEFAULT_PARTITION_NAME : escapePartitionValue(s);
 }

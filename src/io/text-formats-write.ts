@@ -6,7 +6,7 @@ import { formatDouble } from '../exec/cast.js';
 import { formatDate } from '../core/datetime.js';
 import { checkUtf8, type SourceOptions } from './options.js';
 import { textFormatter } from './text-values.js';
-import { compileDateTimePattern } from './datetime-format.js';
+import { compileDateTimePattern } from '../core/datetime-formatter.js';
 
 /** Spark's default timestamp text for csv and json output: `2024-01-01T00:00:00.000Z` in UTC. */
 export const DEFAULT_TIMESTAMP_WRITE_FORMAT = "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";

@@ -1,9 +1,9 @@
 import type { DataType } from '../core/types.js';
 import { SpateError } from '../core/errors.js';
-import { parseDate as lenientDate, parseTimestamp as lenientTimestamp, MICROS_PER_SECOND, formatDate } from '../core/datetime.js';
+import { parseDate as lenientDate, formatDate } from '../core/datetime.js';
 import { formatDouble } from '../exec/cast.js';
-import { compileDateTimePattern, type DateTimePattern } from './datetime-format.js';
-import { zoneOffsets } from './time-zone.js';
+import { compileDateTimePattern, type DateTimePattern } from '../core/datetime-formatter.js';
+import { getZone, parseTimestampIn } from '../core/time-zone.js';
 
 /** Settings that decide how text fields become typed values (csv options, partition values). */
 export interface TextValueOptions {
@@ -89,14 +89,8 @@ export function textParser(t: DataType, o: TextValueOptions, field: string): (s:
 
 /** Spark's cast-style timestamp parsing, interpreting zone-less text in the session time zone. */
 export function lenientTimestampParser(timeZone: string): (s: string) => unknown {
-  const zone = zoneOffsets(timeZone);
-  return (s) => {
-    const asUtc = lenientTimestamp(s, 0);
-    if (asUtc === null) return BAD;
-    if (/(Z|UTC|[+-]\d{2}:?\d{2})\s*$/i.test(s)) return asUtc;
-    const off = zone.atLocal(Math.floor(asUtc / 1000));
-    return asUtc - off * 60 * MICROS_PER_SECOND;
-  };
+  const zone = getZone(timeZone);
+  return (s) => parseTimestampIn(s, zone) ?? BAD;
 }
 
 /** Formatter from a non-null internal value to the text csv and partition paths hold. */

@@ -7,6 +7,7 @@ import type { AggregateCall } from '../exec/physical.js';
 import type { Analyzed } from './analyzer.js';
 import { attrsToSchema, type Attr } from './attributes.js';
 import { bindExpr, exprName, isPositional, type BindScope } from './bind-expr.js';
+import { extractWindow } from './analyze-window.js';
 import type { Expr } from './expr.js';
 
 /** True when the expression calls an aggregate function anywhere. */
@@ -27,7 +28,12 @@ export function containsAggregate(e: Expr): boolean {
  * [keys..., aggregate results...], so `sum(x) + 1` or `upper(key)` work, and a
  * column that is neither grouped nor aggregated is an error that says so.
  */
-export function analyzeAggregate(id: number, groupBy: readonly Expr[], aggExprs: readonly Expr[], child: Analyzed, ctx: FunctionContext): Analyzed {
+export function analyzeAggregate(id: number, groupByIn: readonly Expr[], aggExprsIn: readonly Expr[], input: Analyzed, ctx: FunctionContext): Analyzed {
+  // window(...) in the keys (or outputs) becomes a Window node below the aggregate and a column reference here.
+  const w = extractWindow(id, [...groupByIn, ...aggExprsIn], input, ctx);
+  const groupBy = w.exprs.slice(0, groupByIn.length);
+  const aggExprs = w.exprs.slice(groupByIn.length);
+  const child = w.child;
   const where = groupBy.length > 0 ? 'groupBy(...).agg(...)' : 'a global aggregation';
   const childScope: BindScope = { attrs: child.attrs, where, ctx };
   const keys = groupBy.map((g) => bindExpr(g, { ...childScope, where: 'groupBy(...)' }));
@@ -89,8 +95,11 @@ export function analyzeAggregate(id: number, groupBy: readonly Expr[], aggExprs:
       ? child.attrs[(keys[i] as Bound & { kind: 'ref' }).index] : undefined;
     return src ? { ...src, name, planIds: [...src.planIds, id] } : { name, type: b.type, nullable: b.nullable, planIds: [id] };
   });
+  // The key that carries event time (a watermarked timestamp, or a window over one) drives eviction in streaming.
+  const timeKey = keys.findIndex((k) => k.kind === 'ref' && child.attrs[k.index]!.watermarkDelayMs !== undefined);
+  const eventTimeKey = timeKey < 0 ? undefined : { index: timeKey, kind: keys[timeKey]!.type.kind === 'struct' ? 'window' as const : 'timestamp' as const };
   return {
-    plan: { kind: 'aggregate', schema: attrsToSchema(attrs), child: child.plan, keys, aggs, output },
+    plan: { kind: 'aggregate', schema: attrsToSchema(attrs), child: child.plan, keys, aggs, output, ...(eventTimeKey ? { eventTimeKey } : {}) },
     attrs,
   };
 }

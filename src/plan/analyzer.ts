@@ -6,6 +6,7 @@ import type { FunctionContext } from '../exec/functions/function.js';
 import type { PhysicalPlan } from '../exec/physical.js';
 import { analyzeAggregate, containsAggregate } from './analyze-aggregate.js';
 import { analyzeJoin } from './analyze-join.js';
+import { extractWindow } from './analyze-window.js';
 import { attrsToSchema, passThrough, resolveColumn, schemaToAttrs, type Attr } from './attributes.js';
 import { bindExpr, exprName, isPositional, positionalColumn, type BindScope } from './bind-expr.js';
 import type { Expr } from './expr.js';
@@ -71,10 +72,27 @@ export function analyze(p: LogicalPlan, ctx: FunctionContext): Analyzed {
       const keys = p.subset === undefined
         ? c.attrs.map((_, i) => i)
         : p.subset.map((n) => resolveColumn(n, c.attrs, undefined, 'dropDuplicates(...)').index);
-      return { plan: { kind: 'dedup', schema: c.plan.schema, child: c.plan, keys }, attrs: passThrough(c.attrs, p.id) };
+      const timeKey = keys.findIndex((k) => c.attrs[k]!.watermarkDelayMs !== undefined && c.attrs[k]!.type.kind === 'timestamp');
+      const plan = { kind: 'dedup' as const, schema: c.plan.schema, child: c.plan, keys, ...(timeKey >= 0 ? { eventTimeKey: { index: timeKey, kind: 'timestamp' as const } } : {}) };
+      return { plan, attrs: passThrough(c.attrs, p.id) };
     }
     case 'union':
       return analyzeUnion(p, ctx);
+    case 'watermark': {
+      const c = analyze(p.child, ctx);
+      const where = `withWatermark('${p.eventTime}', ...)`;
+      const m = resolveColumn(p.eventTime, c.attrs, undefined, where);
+      const a = c.attrs[m.index]!;
+      if (m.fields.length > 0 || a.type.kind !== 'timestamp') {
+        throw new AnalysisException('DATATYPE_MISMATCH',
+          `${where} needs a top-level timestamp column, but '${p.eventTime}' is ${simpleString(a.type)}; convert it first with withColumn('${p.eventTime}', to_timestamp(...)).`);
+      }
+      const attrs = passThrough(c.attrs, p.id).map((x, i) => (i === m.index ? { ...x, watermarkDelayMs: p.delayMs } : x));
+      return {
+        plan: { kind: 'watermark', schema: c.plan.schema, child: c.plan, column: m.index, delayMs: p.delayMs, watermarkId: 0 },
+        attrs,
+      };
+    }
     case 'join':
       return analyzeJoin(p, analyze(p.left, ctx), analyze(p.right, ctx), ctx);
   }
@@ -102,9 +120,10 @@ function expandStars(exprs: readonly Expr[], attrs: readonly Attr[]): Expr[] {
   return out;
 }
 
-function analyzeProject(p: Project, child: Analyzed, ctx: FunctionContext): Analyzed {
-  const exprs = expandStars(p.exprs, child.attrs);
-  if (exprs.some(containsAggregate)) return analyzeAggregate(p.id, [], exprs, child, ctx);
+function analyzeProject(p: Project, original: Analyzed, ctx: FunctionContext): Analyzed {
+  const starred = expandStars(p.exprs, original.attrs);
+  if (starred.some(containsAggregate)) return analyzeAggregate(p.id, [], starred, original, ctx);
+  const { exprs, child } = extractWindow(p.id, starred, original, ctx);
   let input = child;
   const genIdx = exprs.findIndex((e) => generatorCall(e) !== undefined);
   if (genIdx >= 0) {
@@ -132,9 +151,11 @@ function analyzeProject(p: Project, child: Analyzed, ctx: FunctionContext): Anal
     bound.push(b);
     const name = exprName(e, b);
     const src = b.kind === 'ref' ? input.attrs[(b as BoundRef).index] : undefined;
+    // window_time(window) is event time too: it keeps the window's watermark, so a second aggregation can use it.
+    const timeOf = b.kind === 'call' && b.name === 'window_time' && b.args[0]!.kind === 'ref' ? input.attrs[(b.args[0] as BoundRef).index] : undefined;
     attrs.push(src && (e.kind === 'column' || isPositional(e))
       ? { ...src, name, planIds: [...src.planIds, p.id] }
-      : { name, type: b.type, nullable: b.nullable, planIds: [p.id] });
+      : { name, type: b.type, nullable: b.nullable, planIds: [p.id], ...(timeOf?.watermarkDelayMs !== undefined ? { watermarkDelayMs: timeOf.watermarkDelayMs } : {}) });
   });
   return { plan: { kind: 'project', schema: attrsToSchema(attrs), child: input.plan, exprs: bound }, attrs };
 }

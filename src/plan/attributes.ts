@@ -12,6 +12,8 @@ export interface Attr {
   readonly nullable: boolean;
   readonly qualifier?: string;
   readonly planIds: readonly number[];
+  /** Set on an event-time column (withWatermark), and on a window over one: the watermark delay in ms. */
+  readonly watermarkDelayMs?: number;
 }
 
 export function attrsToSchema(attrs: readonly Attr[]): StructType {

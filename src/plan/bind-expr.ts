@@ -75,8 +75,12 @@ export function bindExpr(e: Expr, scope: BindScope): Bound {
         throw new AnalysisException('GENERATOR_NOT_ALLOWED',
           `${e.name}() can only be used as a top-level expression of select(...) or withColumn(...), not in ${scope.where}.`);
       }
+      if (lname === 'window') {
+        throw new AnalysisException('WINDOW_NOT_ALLOWED', `window(...) can only be used in groupBy(...) or as a top-level select(...) expression, not in ${scope.where}.`);
+      }
       const args = e.args.map((a) => bindExpr(a, scope));
       if (lname === 'struct') return bindStruct(e.args, args);
+      if (lname === 'window_time') return bindWindowTime(args);
       return fold(callScalar(e.name, args, scope.ctx));
     }
   }
@@ -164,6 +168,19 @@ function bindExtract(child: Bound, keyExpr: Expr, scope: BindScope): Bound {
       throw new AnalysisException('INVALID_EXTRACT_BASE',
         `getItem/getField needs an array, map or struct, but ${boundDisplay(child)} in ${scope.where} has type ${simpleString(child.type)}.`);
   }
+}
+
+/** window_time(window): the window's end minus one microsecond, the latest time inside it (Spark 3.4+). */
+function bindWindowTime(args: readonly Bound[]): Bound {
+  const w = args[0];
+  const t = w?.type;
+  if (args.length !== 1 || !w || t?.kind !== 'struct' || t.fields.length !== 2 || t.fields[1]!.name !== 'end' || t.fields[1]!.dataType.kind !== 'timestamp') {
+    throw new AnalysisException('DATATYPE_MISMATCH', 'window_time() takes one argument: the window column made by window(...) or session_window(...).');
+  }
+  return {
+    kind: 'call', name: 'window_time', args: [w], type: { kind: 'timestamp' }, nullable: w.nullable, nullSafe: false,
+    impl: (v: unknown[]) => (v[1] as number) - 1, display: `window_time(${boundDisplay(w)})`,
+  };
 }
 
 function bindStruct(exprs: readonly Expr[], args: readonly Bound[]): Bound {

@@ -21,7 +21,8 @@ export type LogicalPlan =
   | Deduplicate
   | Union
   | Join
-  | SubqueryAlias;
+  | SubqueryAlias
+  | Watermark;
 
 interface Base { readonly id: number }
 
@@ -100,6 +101,14 @@ export interface Join extends Base {
   readonly using?: readonly string[];
   /** Set by the broadcast() hint on either side. */
   readonly broadcast?: 'left' | 'right';
+}
+
+/** withWatermark(eventTime, delay): marks the event-time column; stateful operators above it drop late rows and evict old state. */
+export interface Watermark extends Base {
+  readonly kind: 'watermark';
+  readonly child: LogicalPlan;
+  readonly eventTime: string;
+  readonly delayMs: number;
 }
 
 /** df.alias('t'): lets `t.col` name this DataFrame's columns. */

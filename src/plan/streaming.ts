@@ -16,11 +16,16 @@ export interface StatefulOperatorInfo {
  * given bottom-up, left to right, so they are the same every time the same
  * query is planned (restarts find their state).
  */
-export function planIncremental(plan: PhysicalPlan): { plan: PhysicalPlan; operators: StatefulOperatorInfo[] } {
+export function planIncremental(plan: PhysicalPlan): { plan: PhysicalPlan; operators: StatefulOperatorInfo[]; watermarkDelaysMs: number[] } {
   const operators: StatefulOperatorInfo[] = [];
+  const watermarkDelaysMs: number[] = [];
   const rewrite = (p: PhysicalPlan): PhysicalPlan => {
     const kids = physicalChildren(p).map(rewrite);
     const withKids = replaceChildren(p, kids);
+    if (withKids.kind === 'watermark') {
+      watermarkDelaysMs.push(withKids.delayMs);
+      return { ...withKids, watermarkId: watermarkDelaysMs.length - 1 };
+    }
     if (withKids.kind === 'aggregate' && readsStream(withKids.child)) {
       const node = { ...withKids, kind: 'statefulAggregate' as const, operatorId: operators.length };
       operators.push({ operatorId: node.operatorId, node });
@@ -33,7 +38,7 @@ export function planIncremental(plan: PhysicalPlan): { plan: PhysicalPlan; opera
     }
     return withKids;
   };
-  return { plan: rewrite(plan), operators };
+  return { plan: rewrite(plan), operators, watermarkDelaysMs };
 }
 
 function replaceChildren(p: PhysicalPlan, kids: readonly PhysicalPlan[]): PhysicalPlan {
@@ -93,8 +98,9 @@ export function checkStreamingPlan(plan: PhysicalPlan, mode: OutputMode): void {
   if (mode === 'complete' && aggs.length === 0) {
     throw unsupported('Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets; use append or update mode, or add a groupBy(...).agg(...).');
   }
-  if (mode === 'append' && aggs.length > 0) {
-    throw unsupported('Append output mode not supported when there are streaming aggregations on streaming DataFrames/Datasets without watermark; use update or complete mode (append needs withWatermark on an event-time column grouped by a window).');
+  if (mode === 'append' && aggs.some((a) => a.kind === 'aggregate' && a.eventTimeKey === undefined)) {
+    throw unsupported('Append output mode not supported when there are streaming aggregations on streaming DataFrames/Datasets without watermark; ' +
+      "add withWatermark('eventTime', '10 minutes') and group by window('eventTime', ...) (or the event-time column), or use update or complete mode.");
   }
 }
 

@@ -2,7 +2,7 @@ import { batchToRows, sliceBatch, type RecordBatch } from '../core/batch.js';
 import { formatTimestamp } from '../core/datetime.js';
 import { showString } from '../core/format/show.js';
 import { SourceOptions } from '../io/options.js';
-import { zoneOffsets } from '../io/time-zone.js';
+import { getZone } from '../core/time-zone.js';
 import type { OutputMode, StreamSink } from './sink.js';
 
 /** Where the console sink prints: anything with a `write(text)` (process.stdout, a test's collector). */
@@ -35,8 +35,8 @@ export class ConsoleSink implements StreamSink {
     this.numRows = o.int('numRows', 20, 0);
     this.truncate = o.bool('truncate', true);
     this.out = ctx.out ?? process.stdout;
-    const zone = zoneOffsets(ctx.timeZone);
-    this.formatTs = (m) => formatTimestamp(m, zone.atUtc(Math.floor(m / 1000)));
+    const zone = getZone(ctx.timeZone);
+    this.formatTs = (m) => formatTimestamp(m, zone.offsetMs(Math.floor(m / 1000)) / 60_000);
     this.description = `ConsoleSink[numRows=${this.numRows}, truncate=${this.truncate}]`;
   }
 

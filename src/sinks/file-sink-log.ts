@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { MetadataLog } from '../checkpoint/metadata-log.js';
+import { JsonLinesLog } from '../checkpoint/json-lines-log.js';
 import { errCode } from '../checkpoint/atomic-file.js';
-import { checkpointCorrupt } from '../checkpoint/corrupt.js';
 
 /** One file a file-sink batch wrote, as Spark's SinkFileStatus (sizes in bytes, times in ms). */
 export interface SinkFileStatus {
@@ -40,7 +39,7 @@ export function sinkFileStatus(absPath: string, size: number, mtimeMs: number): 
  * spate writes one file per batch and never the `<id>.compact` files Spark
  * writes every 10 batches (its readers accept both).
  */
-export class FileSinkLog extends MetadataLog<SinkFileStatus[]> {
+export class FileSinkLog extends JsonLinesLog<SinkFileStatus> {
   /** The batch's files; an empty batch's entry is the version line alone, which the generic reader would call truncated. */
   override async get(batchId: number): Promise<SinkFileStatus[] | undefined> {
     let text: string;
@@ -54,30 +53,9 @@ export class FileSinkLog extends MetadataLog<SinkFileStatus[]> {
     return super.get(batchId);
   }
 
-  protected serialize(files: SinkFileStatus[]): string {
-    // Spark joins entries with newlines and no trailing newline; an empty
-    // batch is the version line alone.
-    return files.map((f) => JSON.stringify(f)).join('\n');
-  }
+  protected readonly entryDescription = 'a file entry with "path" and "action"';
 
-  protected deserialize(body: string, file: string, batchId: number): SinkFileStatus[] {
-    const out: SinkFileStatus[] = [];
-    const lines = body.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (line === '') continue;
-      let v: unknown;
-      try {
-        v = JSON.parse(line) as unknown;
-      } catch (e) {
-        throw checkpointCorrupt(file, batchId, `line ${i + 2} is not valid JSON`, e);
-      }
-      const o = v as Partial<SinkFileStatus> | null;
-      if (o === null || typeof o !== 'object' || typeof o.path !== 'string' || (o.action !== 'add' && o.action !== 'delete')) {
-        throw checkpointCorrupt(file, batchId, `line ${i + 2} is not a file entry with "path" and "action"`);
-      }
-      out.push(o as SinkFileStatus);
-    }
-    return out;
+  protected toEntry(o: Record<string, unknown>): SinkFileStatus | undefined {
+    return typeof o.path === 'string' && (o.action === 'add' || o.action === 'delete') ? (o as unknown as SinkFileStatus) : undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { MetadataLog } from '../checkpoint/metadata-log.js';
+import { JsonLinesLog } from '../checkpoint/json-lines-log.js';
 import { checkpointCorrupt } from '../checkpoint/corrupt.js';
 
 /** One file the file source took into a batch (Spark's FileEntry): a file: URI, its modification time in ms, and the log batch. */
@@ -17,33 +17,25 @@ export interface FileEntry {
  * one twice. Spark compacts this log every 10 batches; spate does not (the
  * entries are small), so a Spark `.compact` file is not read.
  */
-export class FileStreamSourceLog extends MetadataLog<FileEntry[]> {
+export class FileStreamSourceLog extends JsonLinesLog<FileEntry> {
   constructor(path: string) {
     super(path, 1);
   }
 
-  protected serialize(entries: FileEntry[]): string {
-    return entries.map((e) => JSON.stringify({ path: e.path, timestamp: e.timestamp, batchId: e.batchId })).join('\n');
+  protected readonly entryDescription = 'a file entry {"path", "timestamp", "batchId"}';
+
+  protected override toJson(e: FileEntry): unknown {
+    return { path: e.path, timestamp: e.timestamp, batchId: e.batchId };
   }
 
-  protected deserialize(body: string, file: string, batchId: number): FileEntry[] {
-    const out: FileEntry[] = [];
-    const lines = body.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (line === '') continue;
-      let v: unknown;
-      try {
-        v = JSON.parse(line) as unknown;
-      } catch (e) {
-        throw checkpointCorrupt(file, batchId, `line ${i + 2} is not valid JSON`, e);
-      }
-      const o = v as { path?: unknown; timestamp?: unknown; batchId?: unknown } | null;
-      if (o === null || typeof o !== 'object' || typeof o.path !== 'string' || typeof o.timestamp !== 'number' || typeof o.batchId !== 'number') {
-        throw checkpointCorrupt(file, batchId, `line ${i + 2} is not a file entry {"path", "timestamp", "batchId"}`);
-      }
-      out.push({ path: o.path, timestamp: o.timestamp, batchId: o.batchId });
-    }
+  protected toEntry(o: Record<string, unknown>): FileEntry | undefined {
+    if (typeof o.path !== 'string' || typeof o.timestamp !== 'number' || typeof o.batchId !== 'number') return undefined;
+    return { path: o.path, timestamp: o.timestamp, batchId: o.batchId };
+  }
+
+  /** A source batch is only logged when it found files, so an empty one is damage. */
+  protected override deserialize(body: string, file: string, batchId: number): FileEntry[] {
+    const out = super.deserialize(body, file, batchId);
     if (out.length === 0) throw checkpointCorrupt(file, batchId, 'it lists no files');
     return out;
   }

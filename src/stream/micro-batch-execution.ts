@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { concatBatches, emptyBatch, type RecordBatch } from '../core/batch.js';
 import { SpateError } from '../core/errors.js';
 import { CommitLog } from '../checkpoint/commit-log.js';
+import { verifyBatchIds } from '../checkpoint/metadata-log.js';
 import { OffsetLog } from '../checkpoint/offset-log.js';
 import { getOrCreateStreamMetadata } from '../checkpoint/stream-metadata.js';
 import { execute, type ExecOptions } from '../exec/execute.js';
@@ -16,6 +17,7 @@ import type { OutputMode, StreamSink } from '../sinks/sink.js';
 import type { Offset, ReadLimit, StreamSource } from '../sources/source.js';
 import type { Clock } from './clock.js';
 import { PhaseTimer, rate, type StreamingQueryProgress } from './progress.js';
+import type { EventTimeStats } from '../exec/stream-context.js';
 import type { Trigger } from './trigger.js';
 
 /** Everything a micro-batch run needs, fixed at start(). */
@@ -38,6 +40,12 @@ export interface MicroBatchConfig {
   readonly timeZone: string;
   /** Milliseconds between checks for new data when idle with the default trigger (spark.sql.streaming.pollingDelay). */
   readonly pollingDelayMs: number;
+  /** The delay of each withWatermark node, by watermark id. */
+  readonly watermarkDelaysMs: readonly number[];
+  /** spark.sql.streaming.multipleWatermarkPolicy: how several watermarks combine. */
+  readonly multipleWatermarkPolicy: 'min' | 'max';
+  /** spark.sql.streaming.noDataMicroBatches.enabled: run a batch without new data when the watermark moved. */
+  readonly noDataBatches: boolean;
 }
 
 /** Hooks the StreamingQuery listens on. */
@@ -75,6 +83,12 @@ export class MicroBatchExecution {
   private noDataSeen = 0;
   /** The query id from the checkpoint's metadata file. */
   id = '';
+  /** The watermark the next batch runs with (ms); it never moves back. */
+  private watermarkMs = 0;
+  /** The watermark the last batch ran with. */
+  private lastBatchWatermarkMs = 0;
+  /** Max event time seen by each watermark node (micros), for the next watermark. */
+  private maxEventTime: number[] = [];
 
   constructor(private readonly cfg: MicroBatchConfig, private readonly events: MicroBatchEvents) {}
 
@@ -167,6 +181,9 @@ export class MicroBatchExecution {
   private async recover(): Promise<void> {
     const latest = await this.offsetLog.getLatest();
     this.committed = this.sources.map(() => null);
+    // Old batches may have been purged, but the ones kept must have no gap: a missing file is damage, not a fresh start.
+    verifyBatchIds(join(this.cfg.checkpointDir, 'offsets'), await this.offsetLog.listBatchIds());
+    verifyBatchIds(join(this.cfg.checkpointDir, 'commits'), await this.commitLog.listBatchIds());
     const partitions = Number(this.cfg.conf['spark.sql.shuffle.partitions']);
     let statePartitions = partitions;
     let pending: { batchId: number; offsets: readonly (Offset | null)[] } | undefined;
@@ -188,7 +205,12 @@ export class MicroBatchExecution {
       if (lastCommit && lastCommit.batchId === latest.batchId) {
         this.committed = latest.value.offsets;
         this.nextBatchId = latest.batchId + 1;
+        this.lastBatchWatermarkMs = latest.value.metadata.batchWatermarkMs;
+        this.watermarkMs = Math.max(lastCommit.value.nextBatchWatermarkMs, this.lastBatchWatermarkMs);
       } else {
+        // The uncommitted batch runs again with exactly its logged watermark.
+        this.watermarkMs = latest.value.metadata.batchWatermarkMs;
+        this.lastBatchWatermarkMs = lastCommit ? (await this.offsetLog.get(lastCommit.batchId))?.metadata.batchWatermarkMs ?? 0 : 0;
         if (lastCommit && lastCommit.batchId !== latest.batchId - 1) {
           throw new SpateError('CHECKPOINT_CORRUPT',
             `The checkpoint at ${this.cfg.checkpointDir} has offsets for batch ${latest.batchId} but its last commit is batch ${lastCommit.batchId} (${join(this.cfg.checkpointDir, 'commits')}); batches in between are missing. Restore the missing files or use a new checkpointLocation.`);
@@ -213,6 +235,7 @@ export class MicroBatchExecution {
     }
     this.statePartitions = statePartitions;
     this.pending = pending;
+    this.maxEventTime = this.cfg.watermarkDelaysMs.map(() => -Infinity);
   }
 
   private statePartitions = 0;
@@ -238,7 +261,10 @@ export class MicroBatchExecution {
       const limitOf = (s: StreamSource): ReadLimit => (t.kind === 'once' ? { kind: 'all' } : s.defaultReadLimit?.() ?? { kind: 'all' });
       const ends = await timer.time('latestOffset', () => Promise.all(this.sources.map((s, i) => s.latestOffset(this.committed[i] ?? null, limitOf(s)))));
       const hasData = ends.some((e, i) => e !== null && !sameOffset(e, this.committed[i] ?? null));
-      if (hasData) {
+      // A batch without new data when the watermark moved, so append output and eviction are not held back.
+      const noDataBatch = !hasData && this.cfg.noDataBatches && this.cfg.watermarkDelaysMs.length > 0 &&
+        this.states.size > 0 && this.watermarkMs > this.lastBatchWatermarkMs;
+      if (hasData || noDataBatch) {
         await this.runBatch(this.nextBatchId, ends.map((e, i) => e ?? this.committed[i] ?? null), timer, triggerStart, false);
         if (t.kind === 'once') break;
       } else {
@@ -257,6 +283,21 @@ export class MicroBatchExecution {
     }
   }
 
+  /**
+   * The watermark for the next batch: per watermark node, max event time seen
+   * minus its delay; nodes combine by the policy (min by default); it never
+   * moves back.
+   */
+  private advanceWatermark(stats: readonly EventTimeStats[]): number {
+    stats.forEach((s, i) => { if (s.count > 0) this.maxEventTime[i] = Math.max(this.maxEventTime[i]!, s.max); });
+    const candidates = this.maxEventTime
+      .map((m, i) => (m === -Infinity ? undefined : Math.floor(m / 1000) - this.cfg.watermarkDelaysMs[i]!))
+      .filter((x): x is number => x !== undefined);
+    if (candidates.length === 0) return this.watermarkMs;
+    const combined = this.cfg.multipleWatermarkPolicy === 'max' ? Math.max(...candidates) : Math.min(...candidates);
+    return Math.max(this.watermarkMs, combined);
+  }
+
   private wakeIdle(): void {
     const w = this.idleWaiters;
     this.idleWaiters = [];
@@ -270,9 +311,12 @@ export class MicroBatchExecution {
     if (!replay) {
       await timer.time('walCommit', () => this.offsetLog.add(batchId, {
         offsets: ends,
-        metadata: { batchWatermarkMs: 0, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } },
+        metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } },
       }));
     }
+    const batchWatermarkMs = this.watermarkMs;
+    const eventTime: EventTimeStats[] = this.cfg.watermarkDelaysMs.map(() => ({ min: Infinity, max: -Infinity, sum: 0, count: 0 }));
+    const droppedByWatermark = new Map<number, number>();
     const inputs = new Map<number, readonly RecordBatch[]>();
     const counts: number[] = [];
     await timer.time('getBatch', async () => {
@@ -290,7 +334,10 @@ export class MicroBatchExecution {
       // Like Spark, where execution is lazy and happens inside the sink's addBatch, addBatch times both.
       const result = await timer.time('addBatch', () => execute(this.cfg.plan, {
         ...this.cfg.exec,
-        stream: { batchId, inputs, outputMode: this.cfg.outputMode, operators: this.states, staticCache: this.staticCache },
+        stream: {
+          batchId, inputs, outputMode: this.cfg.outputMode, operators: this.states, staticCache: this.staticCache,
+          watermarkMs: batchWatermarkMs, eventTime, droppedByWatermark,
+        },
       }));
       const out = result.length === 1 ? result[0]! : concatBatches(this.cfg.plan.schema, result);
       outRows = out.numRows;
@@ -299,9 +346,10 @@ export class MicroBatchExecution {
       for (const s of this.states.values()) s.abort();
       throw e;
     }
+    const nextWatermarkMs = this.advanceWatermark(eventTime);
     await timer.time('commitOffsets', async () => {
       for (const s of this.states.values()) await s.commit();
-      await this.commitLog.add(batchId, { nextBatchWatermarkMs: 0 });
+      await this.commitLog.add(batchId, { nextBatchWatermarkMs: nextWatermarkMs });
       for (let i = 0; i < this.sources.length; i++) {
         const end = ends[i];
         if (end !== null && end !== undefined) await this.sources[i]!.commit(end);
@@ -309,6 +357,8 @@ export class MicroBatchExecution {
     });
     this.committed = ends;
     this.nextBatchId = batchId + 1;
+    this.lastBatchWatermarkMs = batchWatermarkMs;
+    this.watermarkMs = nextWatermarkMs;
     this.wakeOffsetWaiters();
     const elapsed = performance.now() - t0;
     timer.durations.triggerExecution = elapsed;
@@ -324,11 +374,11 @@ export class MicroBatchExecution {
       inputRowsPerSecond: rate(numInputRows, elapsed),
       processedRowsPerSecond: rate(numInputRows, elapsed),
       durationMs: Object.fromEntries(Object.entries(timer.durations).map(([k, v]) => [k, Math.round(v)])),
-      eventTime: {},
+      eventTime: eventTimeProgress(eventTime, batchWatermarkMs, this.cfg.watermarkDelaysMs.length > 0),
       stateOperators: [...this.states.values()].map((s) => ({
         operatorName: s.operatorName,
         ...s.metrics(),
-        numRowsDroppedByWatermark: 0,
+        numRowsDroppedByWatermark: droppedByWatermark.get(s.operatorId) ?? 0,
         numShufflePartitions: s.numPartitions,
         numStateStoreInstances: s.numPartitions,
       })),
@@ -344,6 +394,21 @@ export class MicroBatchExecution {
       sink: { description: this.cfg.sink.description, numOutputRows: outRows },
     });
   }
+}
+
+/** Spark's eventTime progress entry: this batch's min/avg/max event time and the watermark it ran with, as ISO strings. */
+function eventTimeProgress(stats: readonly EventTimeStats[], watermarkMs: number, hasWatermark: boolean): Record<string, string> {
+  if (!hasWatermark) return {};
+  const out: Record<string, string> = {};
+  const seen = stats.filter((s) => s.count > 0);
+  if (seen.length > 0) {
+    const iso = (micros: number) => new Date(Math.floor(micros / 1000)).toISOString();
+    out.min = iso(Math.min(...seen.map((s) => s.min)));
+    out.max = iso(Math.max(...seen.map((s) => s.max)));
+    out.avg = iso(seen.reduce((a, s) => a + s.sum, 0) / seen.reduce((a, s) => a + s.count, 0));
+  }
+  out.watermark = new Date(watermarkMs).toISOString();
+  return out;
 }
 
 function sleepReal(ms: number, signal: AbortSignal): Promise<void> {

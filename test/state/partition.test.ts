@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { ArrayType, BooleanType, DoubleType, FloatType, IntegerType, LongType, StringType, type DataType } from '../../src/core/types.js';
 import { vectorFromValues } from '../../src/core/vector.js';
-import { hashValue } from '../../src/exec/functions/murmur3.js';
+import { hashValue } from '../../src/core/murmur3.js';
 import { hashKeys, partitionOf } from '../../src/state/index.js';
 
 function hashesOf(cols: [DataType, unknown[]][]): number[] {

@@ -8,6 +8,7 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { SparkSession, functions as F } from '../../src/index.js';
 import { setSourceWarningHandler } from '../../src/sources/source-options.js';
+import { typeName } from '../../src/core/types.js';
 
 const spark = SparkSession.builder.appName('socket-source').getOrCreate();
 
@@ -27,6 +28,8 @@ async function serve(chunks: readonly string[]): Promise<{ port: number; sent: P
     })();
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  // Never keeps the test process alive, even when a failed test left no client to serve.
+  server.unref();
   return { port: (server.address() as AddressInfo).port, sent };
 }
 
@@ -65,7 +68,7 @@ test('socket source with includeTimestamp gives (value, timestamp) rows', async 
   t.after(() => setSourceWarningHandler(prev));
   const { port, sent } = await serve(['one\ntwo\n']);
   const lines = spark.readStream.format('socket').option('host', '127.0.0.1').option('port', port).option('includeTimestamp', true).load();
-  assert.deepEqual(lines.schema.fields.map((f) => `${f.name}:${f.dataType.typeName}`), ['value:string', 'timestamp:timestamp']);
+  assert.deepEqual(lines.schema.fields.map((f) => `${f.name}:${typeName(f.dataType)}`), ['value:string', 'timestamp:timestamp']);
   const query = lines.writeStream.format('memory').queryName('socket_ts').start();
   try {
     await sent;

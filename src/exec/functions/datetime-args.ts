@@ -1,7 +1,7 @@
 import { MICROS_PER_DAY, parseDate } from '../../core/datetime.js';
 import { argTypeError } from './checks.js';
 import type { ArgInfo, FunctionContext } from './function.js';
-import { getZone, parseTimestampIn, type Zone } from './time-zone.js';
+import { getZone, parseTimestampIn, type Zone } from '../../core/time-zone.js';
 
 /**
  * Shared pieces of the date/time functions: the session zone, civil-date

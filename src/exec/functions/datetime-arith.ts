@@ -2,7 +2,7 @@ import { DateType, DoubleType, IntegerType, StringType, TimestampType } from '..
 import { MICROS_PER_DAY } from '../../core/datetime.js';
 import { coerceArg, literalArg } from './checks.js';
 import { dateOf, daysInMonth, daysOf, timestampOf, ymd, zoneOf } from './datetime-args.js';
-import { localFields } from './datetime-pattern.js';
+import { localFields } from '../../core/datetime-pattern.js';
 import type { ScalarFunction } from './function.js';
 import { register, registerAlias } from './registry.js';
 

@@ -3,7 +3,7 @@ import { argTypeError, coerceArg, constValue } from './checks.js';
 import { daysOf } from './datetime.js';
 import type { ArgInfo, ScalarFunction } from './function.js';
 import { register } from './registry.js';
-import { getZone, parseTimestampIn, type Zone } from './time-zone.js';
+import { getZone, parseTimestampIn, type Zone } from '../../core/time-zone.js';
 
 /**
  * Time-zone shifting and date construction: from_utc_timestamp,

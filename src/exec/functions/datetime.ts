@@ -2,11 +2,12 @@ import { DateType, DoubleType, IntegerType, LongType, StringType, TimestampType,
 import { MICROS_PER_DAY } from '../../core/datetime.js';
 import { coerceArg, constValue, simpleFunction } from './checks.js';
 import { dateOf, daysInMonth, daysOf, timestampOf, ymd, zoneOf } from './datetime-args.js';
-import { formatMicros, localFields, parseWithPattern } from './datetime-pattern.js';
+import { formatMicros, localFields } from '../../core/datetime-pattern.js';
+import { parseWithPattern } from '../../core/datetime-parse.js';
 import type { ArgInfo, Resolution, ScalarFunction } from './function.js';
 import { register, registerAlias } from './registry.js';
 
-export { parseTimestampIn } from './time-zone.js';
+export { parseTimestampIn } from '../../core/time-zone.js';
 export { daysOf, ymd } from './datetime-args.js';
 
 /**

@@ -3,7 +3,7 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { BinaryType, IntegerType, LongType, StringType, isNumeric, type DataType } from '../../core/types.js';
 import { argTypeError, coerceArg, simpleFunction } from './checks.js';
 import type { ScalarFunction } from './function.js';
-import { hashValue } from './murmur3.js';
+import { hashValue } from '../../core/murmur3.js';
 import { register } from './registry.js';
 
 /**

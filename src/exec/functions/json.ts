@@ -5,11 +5,11 @@ import { ArrayType, MapType, StringType, StructField, StructType, simpleString, 
 import { formatDouble, formatFloat } from '../cast.js';
 import { argTypeError, coerceArg, literalArg } from './checks.js';
 import { parseTimestampIn } from './datetime.js';
-import { formatMicros } from './datetime-pattern.js';
+import { formatMicros } from '../../core/datetime-pattern.js';
 import type { FunctionContext, ScalarFunction } from './function.js';
 import { JsonNumber, parseJson, writeJson, type JsonValue } from './json-parse.js';
 import { register } from './registry.js';
-import { getZone, type Zone } from './time-zone.js';
+import { getZone, type Zone } from '../../core/time-zone.js';
 
 /**
  * JSON functions: from_json, to_json, get_json_object. Follows Spark's JSON

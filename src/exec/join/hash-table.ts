@@ -18,6 +18,10 @@ export class JoinHashTable {
   readonly next: Int32Array;
   /** Number of key ids handed out on the build side (an id of a null key, if any, has an empty chain). */
   readonly numKeys: number;
+  /** True when no key id has more than one build row (a dimension table's key): every chain is one row. */
+  readonly unique: boolean;
+  /** `head` shifted by one with -1 in front: `headOrNone[id + 1]` is -1 for id -1, so probes need no branch. */
+  readonly headOrNone: Int32Array;
   private readonly ids: KeyIds;
 
   /** Builds the table over `numRows` rows of the build side's key columns (already cast to the probe side's types). */
@@ -30,12 +34,18 @@ export class JoinHashTable {
     this.head = new Int32Array(this.numKeys).fill(-1);
     this.next = new Int32Array(numRows).fill(-1);
     // Walking backwards and prepending leaves each chain in ascending row order.
+    let unique = true;
     for (let i = numRows - 1; i >= 0; i--) {
       const id = rowIds[i]!;
       if (id < 0) continue;
+      if (this.head[id]! >= 0) unique = false;
       this.next[i] = this.head[id]!;
       this.head[id] = i;
     }
+    this.unique = unique;
+    this.headOrNone = new Int32Array(this.numKeys + 1);
+    this.headOrNone[0] = -1;
+    this.headOrNone.set(this.head, 1);
   }
 
   /**

@@ -24,7 +24,12 @@ export function probeLeftDirect(
     for (let start = 0; start < leftRows; start += PROBE_CHUNK) {
       const end = Math.min(leftRows, start + PROBE_CHUNK);
       table.probe(leftKeys, start, end, ids);
-      for (let k = 0; k < end - start; k++) if ((ids[k]! >= 0) === want) left[n++] = start + k;
+      // Write every row, advance by the outcome: no branch on whether the key matched.
+      const flip = want ? 0 : 1;
+      for (let k = 0; k < end - start; k++) {
+        left[n] = start + k;
+        n += (~ids[k]! >>> 31) ^ flip;
+      }
     }
     return { left: left.subarray(0, n), right: new Int32Array(0), count: n };
   }
@@ -35,6 +40,7 @@ export function probeLeftDirect(
   if (scratch) ({ left, right } = scratch.pairsFor(cap));
   else { left = new Int32Array(cap); right = new Int32Array(cap); }
   cap = left.length;
+  if (table.unique) return probeUnique(table, leftKeys, leftRows, type === 'left', ids, left, right);
   let n = 0;
   for (let start = 0; start < leftRows; start += PROBE_CHUNK) {
     const end = Math.min(leftRows, start + PROBE_CHUNK);
@@ -56,6 +62,35 @@ export function probeLeftDirect(
     }
   }
   if (scratch) scratch.keep(left, right);
+  return { left, right, count: n };
+}
+
+/**
+ * Inner and left joins against a build side with unique keys (at most one
+ * match per probe row, so `left` and `right` of leftRows capacity suffice):
+ * branch-free, every probe row is written and the cursor advances by whether
+ * it matched (always, for a left outer join, with -1 for no match).
+ */
+function probeUnique(
+  table: JoinHashTable, leftKeys: readonly Vector[], leftRows: number, outer: boolean,
+  ids: Int32Array, left: Int32Array, right: Int32Array,
+): Pairs {
+  const headOrNone = table.headOrNone;
+  let n = 0;
+  for (let start = 0; start < leftRows; start += PROBE_CHUNK) {
+    const end = Math.min(leftRows, start + PROBE_CHUNK);
+    table.probe(leftKeys, start, end, ids);
+    if (outer) {
+      for (let k = 0; k < end - start; k++) { left[n] = start + k; right[n++] = headOrNone[ids[k]! + 1]!; }
+    } else {
+      for (let k = 0; k < end - start; k++) {
+        const r = headOrNone[ids[k]! + 1]!;
+        left[n] = start + k;
+        right[n] = r;
+        n += ~r >>> 31; // 1 when matched (r >= 0)
+      }
+    }
+  }
   return { left, right, count: n };
 }
 

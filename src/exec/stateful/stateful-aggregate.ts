@@ -4,7 +4,8 @@ import { concatVectors, constantVector, takeVector, type Vector } from '../../co
 import type { OutputMode } from '../../sinks/sink.js';
 import { HashAggregator } from '../aggregate/hash-aggregate.js';
 import type { GroupAccumulator } from '../aggregate/aggregate-function.js';
-import type { StatefulAggregateExec } from '../physical.js';
+import type { EventTimeKey, StatefulAggregateExec } from '../physical.js';
+import { expired, notLate } from './event-time.js';
 import { evaluate, pipelineRunner, type ExecOptions } from '../pipeline.js';
 import type { OperatorState } from './operator-state.js';
 
@@ -33,6 +34,10 @@ export function aggregateStateSchemas(plan: StatefulAggregateExec): { keySchema:
  * which re-evaluates all state as Spark does.
  */
 export function runStatefulAggregate(plan: StatefulAggregateExec, inputs: readonly RecordBatch[], state: OperatorState, mode: OutputMode, opts: ExecOptions): RecordBatch {
+  // With a watermark (and not in complete mode, which keeps everything), late rows are dropped and expired groups evicted.
+  const timeKey = mode === 'complete' ? undefined : plan.eventTimeKey;
+  const watermarkMicros = (opts.stream?.watermarkMs ?? 0) * 1000;
+  let dropped = 0;
   const schemas = aggregateStateSchemas(plan);
   const { widths } = schemas;
   const rowSchema = StructType([...schemas.keySchema.fields, ...schemas.valueSchema.fields]);
@@ -42,12 +47,22 @@ export function runStatefulAggregate(plan: StatefulAggregateExec, inputs: readon
   for (const b of inputs) {
     if (b.numRows === 0) continue;
     rowsIn += b.numRows;
-    const vecs = evaluate(plan, 'pre', pre, b, opts);
+    let vecs = evaluate(plan, 'pre', pre, b, opts);
+    let n = b.numRows;
+    if (timeKey) {
+      const keep = notLate(timeKey, vecs[timeKey.index]!, n, watermarkMicros);
+      if (keep) {
+        dropped += n - keep.length;
+        vecs = vecs.map((v) => takeVector(v, keep));
+        n = keep.length;
+      }
+    }
     let off = plan.keys.length;
     const args = plan.aggs.map((a) => { const v = vecs.slice(off, off + a.args.length); off += a.args.length; return v; });
-    partial.add(vecs.slice(0, plan.keys.length), args, b.numRows);
+    if (n > 0) partial.add(vecs.slice(0, plan.keys.length), args, n);
   }
-  const groups = rowsIn === 0 ? 0 : partial.numGroups;
+  opts.stream?.droppedByWatermark.set(plan.operatorId, dropped);
+  const groups = rowsIn - dropped === 0 ? 0 : partial.numGroups;
   const keys: Vector[] = plan.keys.length === 0 ? [constantVector(IntegerType, 0, groups)] : partial.keyVectors();
   const accs = plan.aggs.map((a) => a.fn.create());
   if (groups > 0) {
@@ -77,7 +92,48 @@ export function runStatefulAggregate(plan: StatefulAggregateExec, inputs: readon
     byPart.forEach((idx, p) => { if (idx.length > 0) state.store(p).upsert(takeBatch(rows, idx)); });
   }
   if (mode === 'complete') return completeOutput(plan, state, widths, opts);
-  return project(plan, plan.keys.length === 0 ? [] : keys, accs.map((a) => a.evaluate(groups)), groups, opts);
+  if (mode === 'append') {
+    // Append: a group is final once the watermark passes its event time; emit it once and forget it.
+    return timeKey ? evictExpired(plan, state, widths, timeKey, watermarkMicros, true, opts)! : project(plan, [], [], 0, opts);
+  }
+  const out = project(plan, plan.keys.length === 0 ? [] : keys, accs.map((a) => a.evaluate(groups)), groups, opts);
+  if (timeKey) evictExpired(plan, state, widths, timeKey, watermarkMicros, false, opts);
+  return out;
+}
+
+/**
+ * Removes the state of groups whose event time is at or below the watermark,
+ * returning their final rows when `emit` (append mode).
+ */
+function evictExpired(plan: StatefulAggregateExec, state: OperatorState, widths: readonly number[], timeKey: EventTimeKey, watermarkMicros: number, emit: boolean, opts: ExecOptions): RecordBatch | undefined {
+  const nk = plan.keys.length;
+  const keyParts: Vector[][] = [];
+  const stateParts: Vector[][] = [];
+  let total = 0;
+  for (let p = 0; p < state.numPartitions; p++) {
+    const store = state.store(p);
+    if (store.numKeys === 0) continue;
+    const rows = store.rows();
+    const gone = expired(timeKey, rows.columns[timeKey.index]!, rows.numRows, watermarkMicros);
+    if (gone.length === 0) continue;
+    const keys = rows.columns.slice(0, nk).map((v) => takeVector(v, gone));
+    if (emit) {
+      keyParts.push(keys);
+      stateParts.push(rows.columns.slice(nk).map((v) => takeVector(v, gone)));
+      total += gone.length;
+    }
+    store.remove(keys, gone.length);
+  }
+  if (!emit) return undefined;
+  const keyVecs = plan.keys.map((k, c) => concatVectors(k.type, keyParts.map((ps) => ps[c]!)));
+  const ids = new Int32Array(total);
+  for (let i = 0; i < total; i++) ids[i] = i;
+  const accs = plan.aggs.map((a) => a.fn.create());
+  if (total > 0) {
+    const stateVecs = stateParts[0]!.map((v, c) => concatVectors(v.type, stateParts.map((ps) => ps[c]!)));
+    importInto(accs, widths, stateVecs, ids, total);
+  }
+  return project(plan, keyVecs, accs.map((a) => a.evaluate(total)), total, opts);
 }
 
 /** Every group in the state, evaluated (complete mode). */

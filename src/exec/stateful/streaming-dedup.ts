@@ -2,7 +2,8 @@ import { makeBatch, takeBatch, type RecordBatch } from '../../core/batch.js';
 import { LongType, StructField, StructType } from '../../core/types.js';
 import { constantVector, takeVector } from '../../core/vector.js';
 import { distinctIndices } from '../hash/distinct.js';
-import type { StreamingDedupExec } from '../physical.js';
+import type { EventTimeKey, StreamingDedupExec } from '../physical.js';
+import { expired, notLate } from './event-time.js';
 import type { OperatorState } from './operator-state.js';
 
 /** State rows of dropDuplicates: the key columns, and the batch that first saw the key. */
@@ -18,7 +19,17 @@ export function dedupStateSchemas(plan: StreamingDedupExec): { keySchema: Struct
  * within the batch passes if no earlier batch saw the key; passing keys are
  * saved. Output keeps input order (append mode).
  */
-export function runStreamingDedup(plan: StreamingDedupExec, input: RecordBatch, state: OperatorState, batchId: number): RecordBatch {
+export function runStreamingDedup(plan: StreamingDedupExec, batch: RecordBatch, state: OperatorState, batchId: number, watermarkMs: number, dropped: Map<number, number>): RecordBatch {
+  // With a watermarked event-time column in the key, late rows are dropped and expired keys evicted.
+  const timeKey = plan.eventTimeKey;
+  const watermarkMicros = watermarkMs * 1000;
+  let input = batch;
+  if (timeKey) {
+    const keep = notLate(timeKey, batch.columns[plan.keys[timeKey.index]!]!, batch.numRows, watermarkMicros);
+    if (keep) input = takeBatch(batch, keep);
+    dropped.set(plan.operatorId, batch.numRows - input.numRows);
+    evict(plan, state, timeKey, watermarkMicros);
+  }
   if (input.numRows === 0) return input;
   const keyCols = plan.keys.map((k) => input.columns[k]!);
   const first = distinctIndices(keyCols, input.numRows);
@@ -47,4 +58,15 @@ export function runStreamingDedup(plan: StreamingDedupExec, input: RecordBatch, 
   const rows = new Int32Array(out);
   for (let i = 0, k = 0; i < keep.length; i++) if (keep[i]) rows[k++] = first[i]!;
   return takeBatch(input, rows);
+}
+
+/** Forgets keys whose event time is at or below the watermark: no row that old can arrive any more. */
+function evict(plan: StreamingDedupExec, state: OperatorState, timeKey: EventTimeKey, watermarkMicros: number): void {
+  for (let p = 0; p < state.numPartitions; p++) {
+    const store = state.store(p);
+    if (store.numKeys === 0) continue;
+    const rows = store.rows();
+    const gone = expired(timeKey, rows.columns[timeKey.index]!, rows.numRows, watermarkMicros);
+    if (gone.length > 0) store.remove(rows.columns.slice(0, plan.keys.length).map((v) => takeVector(v, gone)), gone.length);
+  }
 }

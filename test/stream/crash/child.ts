@@ -7,7 +7,7 @@
  *   agg    — a complete-mode aggregation by grp, foreachBatch overwriting <work>/agg-out/latest.json
  * It prints `ready` once the queries are started, `sink-start <q> <id>` and
  * `sink-done <q> <id>` around each foreachBatch body, and `done` at the end.
- * CRASH_SLOW_MS=N makes each foreachBatch body sleep up to N ms before writing
+ * CRASH_SLOW_MS=N makes each foreachBatch body sleep N/2 to N ms before writing
  * and again between writing the temp file and renaming it, so a kill can land mid-sink.
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,8 @@ const INPUT_SCHEMA = 'id INT, grp STRING, val INT';
 const [input, work] = process.argv.slice(2);
 if (input === undefined || work === undefined) throw new Error('usage: child.ts <input dir> <work dir>');
 const slowMs = Number(process.env.CRASH_SLOW_MS ?? '0');
-const slow = async (): Promise<void> => { if (slowMs > 0) await sleep(Math.floor(Math.random() * slowMs)); };
+// At least half of N, so a kill sent when `sink-start` is printed lands inside the body.
+const slow = async (): Promise<void> => { if (slowMs > 0) await sleep(Math.floor(slowMs / 2 + Math.random() * (slowMs / 2))); };
 
 /** Writes `text` to `file` as a whole or not at all (a kill leaves at most a temp file). */
 function writeAtomic(file: string, text: string): void {

@@ -1,5 +1,5 @@
-import { parseTimestamp } from '../../core/datetime.js';
-import { SpateError } from '../../core/errors.js';
+import { parseTimestamp } from './datetime.js';
+import { SpateError } from './errors.js';
 
 /**
  * Session time zones: the offset of a zone at an instant and the instant of

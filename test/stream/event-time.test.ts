@@ -1,0 +1,87 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { SparkSession, functions as F } from '../../src/index.js';
+import { MemoryStream, testStream, addData, checkAnswer, checkLastBatch, checkNewAnswer, assertOnQuery, stopStream, startStream } from '../../src/testing/index.js';
+
+const spark = SparkSession.builder.appName('event-time').getOrCreate();
+const t = (hhmm: string) => new Date(`2024-01-01T${hhmm}:00Z`);
+const w = (a: string, b: string) => ({ start: t(a), end: t(b) });
+
+/** Word counts over 10-minute windows sliding every 5 minutes, watermark 10 minutes (the programming guide's shape). */
+function windowedCounts(input: MemoryStream) {
+  return input.toDF()
+    .withWatermark('timestamp', '10 minutes')
+    .groupBy(F.window('timestamp', '10 minutes', '5 minutes'), 'word')
+    .count();
+}
+
+test('update mode: late rows within the watermark still count; rows behind it are dropped and counted', async () => {
+  const input = new MemoryStream(spark, 'timestamp TIMESTAMP, word STRING');
+  await testStream(windowedCounts(input), 'update', [
+    addData(input, [t('12:07'), 'dog'], [t('12:08'), 'owl']),
+    checkLastBatch(
+      [w('12:00', '12:10'), 'dog', 1], [w('12:05', '12:15'), 'dog', 1],
+      [w('12:00', '12:10'), 'owl', 1], [w('12:05', '12:15'), 'owl', 1],
+    ),
+    // Max event time 12:08 → watermark 11:58 for the next batch. 12:04 is late but its windows end after 11:58.
+    addData(input, [t('12:21'), 'owl'], [t('12:04'), 'dog']),
+    checkLastBatch(
+      [w('11:55', '12:05'), 'dog', 1], [w('12:00', '12:10'), 'dog', 2],
+      [w('12:15', '12:25'), 'owl', 1], [w('12:20', '12:30'), 'owl', 1],
+    ),
+    // Watermark now 12:11: 12:04's windows end by 12:10 → dropped; 12:08 still lands in [12:05, 12:15).
+    addData(input, [t('12:04'), 'donkey'], [t('12:08'), 'owl']),
+    checkLastBatch([w('12:05', '12:15'), 'owl', 2]),
+    assertOnQuery((q) => q.lastProgress!.stateOperators[0]!.numRowsDroppedByWatermark === 3, 'the late rows are counted'),
+    assertOnQuery((q) => q.lastProgress!.eventTime.watermark === '2024-01-01T12:11:00.000Z', 'watermark in the progress'),
+  ]);
+});
+
+test('append mode emits each window once, when the watermark passes its end (with no-data batches)', async () => {
+  const input = new MemoryStream(spark, 'timestamp TIMESTAMP, word STRING');
+  await testStream(windowedCounts(input), 'append', [
+    addData(input, [t('12:07'), 'dog'], [t('12:08'), 'owl']),
+    checkAnswer(),
+    addData(input, [t('12:21'), 'owl']),
+    // Watermark 12:11 after this batch: the no-data batch that follows emits windows ending by 12:10.
+    checkAnswer(),
+    assertOnQuery(async (q) => { await q.processAllAvailable(); return true; }, 'let the no-data batch run'),
+    checkAnswer([w('12:00', '12:10'), 'dog', 1], [w('12:00', '12:10'), 'owl', 1]),
+    stopStream(),
+    startStream(),
+    addData(input, [t('12:40'), 'cat']),
+    assertOnQuery(async (q) => { await q.processAllAvailable(); return true; }, 'let the no-data batch run'),
+    checkNewAnswer([w('12:05', '12:15'), 'dog', 1], [w('12:05', '12:15'), 'owl', 1], [w('12:15', '12:25'), 'owl', 1], [w('12:20', '12:30'), 'owl', 1]),
+  ]);
+});
+
+test('windows work the same in a batch query', async () => {
+  const df = spark.createDataFrame([[t('12:07'), 'dog'], [t('12:04'), 'dog']], 'timestamp TIMESTAMP, word STRING');
+  const rows = await df.groupBy(F.window('timestamp', '10 minutes', '5 minutes'), 'word').count().orderBy('window').collect();
+  assert.deepEqual(rows, [
+    { window: w('11:55', '12:05'), word: 'dog', count: 1 },
+    { window: w('12:00', '12:10'), word: 'dog', count: 2 },
+    { window: w('12:05', '12:15'), word: 'dog', count: 1 },
+  ]);
+});
+
+test('dropDuplicates with a watermarked column drops late rows and evicts old keys', async () => {
+  const input = new MemoryStream(spark, 'id INT, ts TIMESTAMP');
+  const df = input.toDF().withWatermark('ts', '5 minutes').dropDuplicates(['id', 'ts']);
+  await testStream(df, 'append', [
+    addData(input, [1, t('12:00')], [1, t('12:00')], [2, t('12:10')]),
+    checkAnswer([1, t('12:00')], [2, t('12:10')]),
+    // Watermark 12:05: id 1 at 12:00 is late now and dropped; its key was evicted.
+    addData(input, [1, t('12:00')], [3, t('12:06')]),
+    checkNewAnswer([3, t('12:06')]),
+    assertOnQuery((q) => q.lastProgress!.stateOperators[0]!.numRowsTotal === 2, 'the 12:00 key was evicted'),
+  ]);
+});
+
+test('append mode without a watermark on the grouping still fails at start with the fix', () => {
+  const input = new MemoryStream(spark, 'timestamp TIMESTAMP, word STRING');
+  const df = input.toDF().groupBy(F.window('timestamp', '10 minutes'), 'word').count();
+  assert.throws(() => df.writeStream.outputMode('append').format('console').start(), /withWatermark\('eventTime', '10 minutes'\)/);
+  assert.throws(() => input.toDF().withWatermark('word', '1 minute'), /needs a top-level timestamp column/);
+  assert.throws(() => input.toDF().withWatermark('timestamp', 'ten minutes'), /cannot read "ten minutes"/);
+});
