@@ -9,7 +9,7 @@
  *      (MemoryStream → explode(split) → groupBy.count, complete mode, memory
  *      sink), next to a hand-written JS loop (split + Map) and RxJS.
  *
- *   npx tsx bench/microbatch.ts [--quick]
+ *   npx tsx bench/microbatch.ts [--quick] [--batches N]
  *
  * Triggers are driven by a manual clock (processingTime '1 second'): the time
  * measured is from advancing the clock to the query's progress (or idle)
@@ -30,7 +30,8 @@ const quick = process.argv.includes('--quick');
 const FIXED_RUNS = quick ? 50 : 300;
 const FIXED_WARMUP = quick ? 10 : 30;
 const LINES_PER_BATCH = 100_000;
-const THROUGHPUT_BATCHES = quick ? 3 : 10;
+const batchesArg = process.argv.indexOf('--batches');
+const THROUGHPUT_BATCHES = batchesArg > 0 ? Number(process.argv[batchesArg + 1]) : quick ? 3 : 10;
 const log = (msg: string): void => { process.stderr.write(`${msg}\n`); };
 
 const spark = SparkSession.builder.appName('bench-microbatch').getOrCreate();
@@ -137,6 +138,8 @@ interface Throughput {
   readonly linesPerBatch: number;
   readonly totalMs: number;
   readonly msPerBatch: number;
+  /** Each batch's time in order: a rising trend means a per-batch cost that grows with the stream. */
+  readonly eachMs: readonly number[];
   readonly linesPerSec: number;
   readonly check: string;
   readonly peakRssMiB: number;
@@ -150,35 +153,36 @@ async function spateThroughput(batches: readonly string[][]): Promise<Throughput
   const input = new MemoryStream(spark, 'value STRING');
   const q = new ClockedQuery(wordCount(input.toDF()), 'complete', 'memory', 'bench_wc');
   await q.trigger();
-  let total = 0;
+  const each: number[] = [];
   for (const lines of batches) {
     // Rows go in as the source's internal values (a string is itself), untimed.
     input.source.addData(lines.map((l) => [l]));
     const { event, ms } = await q.trigger();
     if (event.kind !== 'progress') throw new Error('expected a batch');
-    total += ms;
+    each.push(ms);
   }
   const rows = await spark.table('bench_wc').collectArrays();
   await q.query.stop();
-  return result('spate', batches, total, digest(rows.map((r) => [r[0] as string, Number(r[1])] as const)));
+  return result('spate', batches, each, digest(rows.map((r) => [r[0] as string, Number(r[1])] as const)));
 }
 
 function baselineThroughput(system: string, batches: readonly string[][], make: () => { addBatch(l: readonly string[]): void; lastOutput: [string, number][] }): Throughput {
   log(`throughput: ${system}`);
   const wc = make();
-  let total = 0;
+  const each: number[] = [];
   for (const lines of batches) {
     const t0 = performance.now();
     wc.addBatch(lines);
-    total += performance.now() - t0;
+    each.push(performance.now() - t0);
   }
-  return result(system, batches, total, digest(wc.lastOutput));
+  return result(system, batches, each, digest(wc.lastOutput));
 }
 
-function result(system: string, batches: readonly string[][], totalMs: number, check: string): Throughput {
+function result(system: string, batches: readonly string[][], each: readonly number[], check: string): Throughput {
+  const totalMs = each.reduce((a, b) => a + b, 0);
   const lines = batches.reduce((s, b) => s + b.length, 0);
   return {
-    system, batches: batches.length, linesPerBatch: LINES_PER_BATCH, totalMs, msPerBatch: totalMs / batches.length,
+    system, batches: batches.length, linesPerBatch: LINES_PER_BATCH, totalMs, msPerBatch: totalMs / batches.length, eachMs: each.map((x) => Math.round(x)),
     linesPerSec: lines / (totalMs / 1000), check, peakRssMiB: peakRssMiB(),
   };
 }
@@ -223,8 +227,8 @@ console.log(pad([
 const spateRate = throughput[0]!.linesPerSec;
 console.log(`\nWord count, ${THROUGHPUT_BATCHES} batches x ${LINES_PER_BATCH.toLocaleString()} lines (${WORDS_PER_LINE} words/line), complete mode\n`);
 console.log(pad([
-  ['system', 'ms/batch', 'lines/s', 'vs spate', 'peak RSS MiB', 'check'],
-  ...throughput.map((t) => [t.system, fmt(t.msPerBatch), Math.round(t.linesPerSec).toLocaleString(), `${(t.linesPerSec / spateRate).toFixed(2)}x`, String(t.peakRssMiB), t.check]),
+  ['system', 'ms/batch', 'lines/s', 'vs spate', 'peak RSS MiB', 'check', 'ms of each batch'],
+  ...throughput.map((t) => [t.system, fmt(t.msPerBatch), Math.round(t.linesPerSec).toLocaleString(), `${(t.linesPerSec / spateRate).toFixed(2)}x`, String(t.peakRssMiB), t.check, t.eachMs.join(' ')]),
 ]));
 const checks = new Set(throughput.map((t) => t.check));
 if (checks.size !== 1) console.log(`\nWARNING: the systems disagree on the result: ${[...checks].join(' vs ')}`);

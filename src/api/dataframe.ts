@@ -178,6 +178,17 @@ export class DataFrame {
     return this.derive(node(subset === undefined ? { kind: 'deduplicate', child: this.plan } : { kind: 'deduplicate', child: this.plan, subset }));
   }
   drop_duplicates(subset?: readonly string[]): DataFrame { return this.dropDuplicates(subset); }
+  /**
+   * Streaming dedup whose keys expire (Spark 3.5): a key is remembered from
+   * its first row until the watermark passes that row's event time plus the
+   * watermark delay, so `subset` need not include the event-time column. Needs
+   * withWatermark on the input; in a batch query it is dropDuplicates(subset).
+   */
+  dropDuplicatesWithinWatermark(subset?: readonly string[]): DataFrame {
+    return this.derive(node(subset === undefined
+      ? { kind: 'deduplicate', child: this.plan, withinWatermark: true }
+      : { kind: 'deduplicate', child: this.plan, subset, withinWatermark: true }));
+  }
 
   /** Rows of both, matched by position (Spark's union keeps duplicates, like SQL UNION ALL). */
   union(other: DataFrame): DataFrame {

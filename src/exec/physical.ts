@@ -134,6 +134,10 @@ export interface DedupExec extends Base {
   readonly keys: readonly number[];
   /** Position in `keys` of a watermarked timestamp column, if any. */
   readonly eventTimeKey?: EventTimeKey;
+  /** dropDuplicatesWithinWatermark: the event-time column and its delay; a key expires at its first event time + delay. */
+  readonly withinWatermark?: { readonly column: number; readonly delayMicros: number };
+  /** dropDuplicatesWithinWatermark was asked for (a streaming query then needs a watermark). */
+  readonly withinWatermarkRequested?: boolean;
 }
 
 /** Children already projected (and cast) to the union's schema. */

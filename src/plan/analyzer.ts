@@ -73,7 +73,13 @@ export function analyze(p: LogicalPlan, ctx: FunctionContext): Analyzed {
         ? c.attrs.map((_, i) => i)
         : p.subset.map((n) => resolveColumn(n, c.attrs, undefined, 'dropDuplicates(...)').index);
       const timeKey = keys.findIndex((k) => c.attrs[k]!.watermarkDelayMs !== undefined && c.attrs[k]!.type.kind === 'timestamp');
-      const plan = { kind: 'dedup' as const, schema: c.plan.schema, child: c.plan, keys, ...(timeKey >= 0 ? { eventTimeKey: { index: timeKey, kind: 'timestamp' as const } } : {}) };
+      const eventColumn = c.attrs.findIndex((a) => a.watermarkDelayMs !== undefined && a.type.kind === 'timestamp');
+      const within = p.withinWatermark && eventColumn >= 0
+        ? { withinWatermark: { column: eventColumn, delayMicros: c.attrs[eventColumn]!.watermarkDelayMs! * 1000 } } : {};
+      const plan = {
+        kind: 'dedup' as const, schema: c.plan.schema, child: c.plan, keys,
+        ...(p.withinWatermark ? { withinWatermarkRequested: true, ...within } : timeKey >= 0 ? { eventTimeKey: { index: timeKey, kind: 'timestamp' as const } } : {}),
+      };
       return { plan, attrs: passThrough(c.attrs, p.id) };
     }
     case 'union':

@@ -79,7 +79,13 @@ export interface Sort extends Base { readonly kind: 'sort'; readonly child: Logi
 export interface Limit extends Base { readonly kind: 'limit'; readonly child: LogicalPlan; readonly limit: number; readonly offset: number }
 
 /** distinct() (subset undefined: all columns) or dropDuplicates(subset): keeps the first row of each key. */
-export interface Deduplicate extends Base { readonly kind: 'deduplicate'; readonly child: LogicalPlan; readonly subset?: readonly string[] }
+export interface Deduplicate extends Base {
+  readonly kind: 'deduplicate';
+  readonly child: LogicalPlan;
+  readonly subset?: readonly string[];
+  /** dropDuplicatesWithinWatermark: keys are kept only until the watermark passes (first event time + delay). */
+  readonly withinWatermark?: boolean;
+}
 
 /** union (by position) or unionByName (with allowMissingColumns). */
 export interface Union extends Base {

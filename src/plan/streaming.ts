@@ -73,6 +73,11 @@ export function checkStreamingPlan(plan: PhysicalPlan, mode: OutputMode): void {
           throw unsupported(`Limits are not supported on streaming DataFrames/Datasets in ${mode} output mode; use complete mode on an aggregation, or limit each micro-batch in foreachBatch.`);
         }
         break;
+      case 'dedup':
+        if (streaming && p.withinWatermarkRequested && !p.withinWatermark) {
+          throw unsupported("dropDuplicatesWithinWatermark needs a watermark on the streaming input: add withWatermark('eventTime', '10 minutes') before it.");
+        }
+        break;
       case 'join': {
         const ls = readsStream(p.left);
         const rs = readsStream(p.right);

@@ -85,3 +85,22 @@ test('append mode without a watermark on the grouping still fails at start with 
   assert.throws(() => input.toDF().withWatermark('word', '1 minute'), /needs a top-level timestamp column/);
   assert.throws(() => input.toDF().withWatermark('timestamp', 'ten minutes'), /cannot read "ten minutes"/);
 });
+
+test('dropDuplicatesWithinWatermark forgets a key once the watermark passes its first event time plus the delay', async () => {
+  const input = new MemoryStream(spark, 'id INT, ts TIMESTAMP');
+  const df = input.toDF().withWatermark('ts', '10 minutes').dropDuplicatesWithinWatermark(['id']);
+  await testStream(df, 'append', [
+    addData(input, [1, t('12:00')], [1, t('12:05')], [2, t('12:10')]),
+    checkAnswer([1, t('12:00')], [2, t('12:10')]),
+    // Watermark 12:00: id 1 is remembered until 12:10.
+    addData(input, [1, t('12:07')], [3, t('12:30')]),
+    checkNewAnswer([3, t('12:30')]),
+    // Watermark 12:20: ids 1 and 2 expired; 12:15 is late.
+    addData(input, [1, t('12:25')], [2, t('12:15')]),
+    checkNewAnswer([1, t('12:25')]),
+    assertOnQuery((q) => q.lastProgress!.stateOperators[0]!.numRowsDroppedByWatermark === 1, 'the 12:15 row is late'),
+  ]);
+  assert.throws(() => input.toDF().dropDuplicatesWithinWatermark(['id']).writeStream.format('console').start(), /needs a watermark/);
+  const batch = await spark.createDataFrame([[1, t('12:00')], [1, t('12:01')]], 'id INT, ts TIMESTAMP').dropDuplicatesWithinWatermark(['id']).count();
+  assert.equal(batch, 1);
+});

@@ -1,16 +1,19 @@
 import { makeBatch, takeBatch, type RecordBatch } from '../../core/batch.js';
 import { LongType, StructField, StructType } from '../../core/types.js';
-import { constantVector, takeVector } from '../../core/vector.js';
+import { constantVector, takeVector, type Vector } from '../../core/vector.js';
 import { distinctIndices } from '../hash/distinct.js';
 import type { EventTimeKey, StreamingDedupExec } from '../physical.js';
 import { expired, notLate } from './event-time.js';
 import type { OperatorState } from './operator-state.js';
 
-/** State rows of dropDuplicates: the key columns, and the batch that first saw the key. */
+/**
+ * State rows of dropDuplicates: the key columns, and the batch that first saw
+ * the key (or, within watermark, when the key expires, in microseconds).
+ */
 export function dedupStateSchemas(plan: StreamingDedupExec): { keySchema: StructType; valueSchema: StructType } {
   return {
     keySchema: StructType(plan.keys.map((k) => StructField(plan.schema.fields[k]!.name, plan.schema.fields[k]!.dataType, true))),
-    valueSchema: StructType([StructField('firstBatchId', LongType, false)]),
+    valueSchema: StructType([StructField(plan.withinWatermark ? 'expiresAtMicros' : 'firstBatchId', LongType, false)]),
   };
 }
 
@@ -22,13 +25,16 @@ export function dedupStateSchemas(plan: StreamingDedupExec): { keySchema: Struct
 export function runStreamingDedup(plan: StreamingDedupExec, batch: RecordBatch, state: OperatorState, batchId: number, watermarkMs: number, dropped: Map<number, number>): RecordBatch {
   // With a watermarked event-time column in the key, late rows are dropped and expired keys evicted.
   const timeKey = plan.eventTimeKey;
+  const within = plan.withinWatermark;
   const watermarkMicros = watermarkMs * 1000;
   let input = batch;
-  if (timeKey) {
-    const keep = notLate(timeKey, batch.columns[plan.keys[timeKey.index]!]!, batch.numRows, watermarkMicros);
+  const eventColumn = within ? within.column : timeKey ? plan.keys[timeKey.index]! : -1;
+  if (eventColumn >= 0) {
+    const keep = notLate(TIMESTAMP_KEY, batch.columns[eventColumn]!, batch.numRows, watermarkMicros);
     if (keep) input = takeBatch(batch, keep);
     dropped.set(plan.operatorId, batch.numRows - input.numRows);
-    evict(plan, state, timeKey, watermarkMicros);
+    // Within watermark, a key expires at its stored time (value column); otherwise when its event time passes.
+    evict(plan, state, within ? { index: plan.keys.length, kind: 'timestamp' } : timeKey!, watermarkMicros);
   }
   if (input.numRows === 0) return input;
   const keyCols = plan.keys.map((k) => input.columns[k]!);
@@ -51,7 +57,8 @@ export function runStreamingDedup(plan: StreamingDedupExec, batch: RecordBatch, 
     if (fresh === 0) continue;
     const newIdx = new Int32Array(fresh);
     for (let i = 0, k = 0; i < n; i++) if (slots[i]! < 0) { newIdx[k++] = i; keep[idx[i]!] = 1; }
-    store.upsert(makeBatch(rowSchema, [...pk.map((v) => takeVector(v, newIdx)), constantVector(LongType, batchId, fresh)], fresh));
+    const value = within ? expiryOf(input.columns[within.column]!, idx, newIdx, first, within.delayMicros) : constantVector(LongType, batchId, fresh);
+    store.upsert(makeBatch(rowSchema, [...pk.map((v) => takeVector(v, newIdx)), value], fresh));
   }
   let out = 0;
   for (let i = 0; i < keep.length; i++) if (keep[i]) out++;
@@ -60,12 +67,23 @@ export function runStreamingDedup(plan: StreamingDedupExec, batch: RecordBatch, 
   return takeBatch(input, rows);
 }
 
+const TIMESTAMP_KEY: EventTimeKey = { index: 0, kind: 'timestamp' };
+
+/** Expiry (event time + delay) of the first input row of each new key. */
+function expiryOf(time: Vector, partIdx: Int32Array, newIdx: Int32Array, first: Int32Array, delayMicros: number): Vector {
+  const out = new Float64Array(newIdx.length);
+  const ts = time.values as Float64Array;
+  for (let i = 0; i < newIdx.length; i++) out[i] = ts[first[partIdx[newIdx[i]!]!]!]! + delayMicros;
+  return { type: LongType, length: out.length, values: out, validity: null };
+}
+
 /** Forgets keys whose event time is at or below the watermark: no row that old can arrive any more. */
 function evict(plan: StreamingDedupExec, state: OperatorState, timeKey: EventTimeKey, watermarkMicros: number): void {
   for (let p = 0; p < state.numPartitions; p++) {
     const store = state.store(p);
     if (store.numKeys === 0) continue;
     const rows = store.rows();
+    // `timeKey.index` is a column of the state row: a key column, or the expiry value after the keys.
     const gone = expired(timeKey, rows.columns[timeKey.index]!, rows.numRows, watermarkMicros);
     if (gone.length > 0) store.remove(rows.columns.slice(0, plan.keys.length).map((v) => takeVector(v, gone)), gone.length);
   }
