@@ -54,6 +54,7 @@ async function expectRestartFails(cp: string, patterns: readonly RegExp[], df: D
   const before = { offsets: readdirSync(join(cp, 'offsets')).sort(), commits: readdirSync(join(cp, 'commits')).sort() };
   let batches: number[] = [];
   await assert.rejects(async () => { batches = await run(df, cp); }, (e: Error) => {
+    if (process.env.SHOW_CP_ERRORS === '1') console.log(e.message);
     for (const p of patterns) assert.match(e.message, p);
     return true;
   });
