@@ -5,7 +5,7 @@ import { structToRow, toExternal, type Row } from '../core/row.js';
 import { simpleString, TimestampType, type StructType } from '../core/types.js';
 import { toStringFn } from '../exec/cast.js';
 import { execute } from '../exec/execute.js';
-import { explainString } from '../exec/explain.js';
+import { explainString } from '../plan/explain.js';
 import { toArrowTable } from '../io/arrow.js';
 import type { Analyzed } from '../plan/analyzer.js';
 import { positionalColumn } from '../plan/bind-expr.js';

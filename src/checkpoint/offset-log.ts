@@ -1,4 +1,4 @@
-import type { Offset } from '../sources/source.js';
+import type { Offset } from './offset.js';
 import { checkpointCorrupt, parseCheckpointJson } from './corrupt.js';
 import { MetadataLog } from './metadata-log.js';
 

@@ -5,7 +5,7 @@ import { StructField, StructType } from '../core/types.js';
 import { HashAggregator } from './aggregate/hash-aggregate.js';
 import type { Stage } from './compile.js';
 import { evaluate, pipelineRunner, scratchRunner, type ExecOptions } from './pipeline.js';
-import { distinctIndices } from './hash/distinct.js';
+import { distinctIndices } from '../core/hash/distinct.js';
 import { runJoin } from './join/join-exec.js';
 import { runGenerate } from './generate.js';
 import { physicalChildren, type AggregateExec, type JoinExec, type PhysicalPlan, type SortExec } from './physical.js';

@@ -1,5 +1,3 @@
-import { simpleString } from '../core/types.js';
-import type { LogicalPlan } from '../plan/logical.js';
 import { boundDisplay } from './bound.js';
 import { physicalChildren, type PhysicalPlan } from './physical.js';
 
@@ -38,20 +36,3 @@ export function treeLines(p: PhysicalPlan, prefix = '', last = true, root = true
   return [line, ...kids.flatMap((k, i) => treeLines(k, childPrefix, i === kids.length - 1, false))];
 }
 
-function logicalLines(p: LogicalPlan, depth = 0): string[] {
-  const pad = depth === 0 ? '' : '   '.repeat(depth - 1) + '+- ';
-  const self = `${pad}${p.kind[0]!.toUpperCase()}${p.kind.slice(1)}`;
-  const kids = p.kind === 'localRelation' || p.kind === 'fileRelation' || p.kind === 'streamingRelation' ? [] : p.kind === 'union' ? p.children : p.kind === 'join' ? [p.left, p.right] : [p.child];
-  return [self, ...kids.flatMap((k) => logicalLines(k, depth + 1))];
-}
-
-/** What df.explain() prints. */
-export function explainString(logical: LogicalPlan, physical: PhysicalPlan, extended: boolean): string {
-  const out: string[] = [];
-  if (extended) {
-    out.push('== Parsed Logical Plan ==', ...logicalLines(logical), '');
-    out.push('== Output ==', physical.schema.fields.map((f) => `${f.name}: ${simpleString(f.dataType)}`).join(', '), '');
-  }
-  out.push('== Physical Plan ==', ...treeLines(physical), '');
-  return out.join('\n') + '\n';
-}

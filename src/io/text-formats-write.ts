@@ -2,7 +2,7 @@ import type { DataType, StructType } from '../core/types.js';
 import { SpateError } from '../core/errors.js';
 import type { RecordBatch } from '../core/batch.js';
 import { isNullAt } from '../core/vector.js';
-import { formatDouble } from '../exec/cast.js';
+import { formatDouble } from '../core/format/numbers.js';
 import { formatDate } from '../core/datetime.js';
 import { checkUtf8, type SourceOptions } from './options.js';
 import { textFormatter } from './text-values.js';

@@ -1,7 +1,7 @@
 import type { DataType } from '../core/types.js';
 import { SpateError } from '../core/errors.js';
 import { parseDate as lenientDate, formatDate } from '../core/datetime.js';
-import { formatDouble } from '../exec/cast.js';
+import { formatDouble } from '../core/format/numbers.js';
 import { compileDateTimePattern, type DateTimePattern } from '../core/datetime-formatter.js';
 import { getZone, parseTimestampIn } from '../core/time-zone.js';
 

@@ -1,13 +1,9 @@
 import type { RecordBatch } from '../core/batch.js';
 import type { StructType } from '../core/types.js';
 
-/**
- * A source's position in its stream, as plain JSON (a number, or an object
- * such as `{ "logOffset": 3 }` or `{ "0": 120, "1": 97 }` per partition). It is
- * written to the offsets log verbatim, one line per source, so it must
- * survive `JSON.stringify` / `JSON.parse` unchanged.
- */
-export type Offset = null | boolean | number | string | Offset[] | { [key: string]: Offset };
+import type { Offset } from '../checkpoint/offset.js';
+
+export type { Offset };
 
 /** How much a trigger may take: everything available, or at most N files / rows. */
 export type ReadLimit =

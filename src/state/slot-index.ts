@@ -1,6 +1,6 @@
 import type { StructType } from '../core/types.js';
 import type { Vector } from '../core/vector.js';
-import { KeyIndex } from '../exec/hash/key-index.js';
+import { KeyIndex } from '../core/hash/key-index.js';
 
 /**
  * Dense slots for key tuples: a KeyIndex, or for stores without key columns

@@ -1,5 +1,5 @@
 import { SpateError } from '../core/errors.js';
-import { explainString } from '../exec/explain.js';
+import { explainString } from '../plan/explain.js';
 import type { PhysicalPlan } from '../exec/physical.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import { MicroBatchExecution, type MicroBatchConfig } from './micro-batch-execution.js';

@@ -1,7 +1,7 @@
 import { ArrayType, type DataType } from '../../core/types.js';
 import { isTypedStorage, type PrimitiveArray, type Vector } from '../../core/vector.js';
-import { canonicalKey } from '../hash/canonical-key.js';
-import { estimateValueBytes } from '../hash/growable-column.js';
+import { canonicalKey } from '../../core/hash/canonical-key.js';
+import { estimateValueBytes } from '../../core/hash/growable-column.js';
 import { mergeViaState, type GroupAccumulator } from './aggregate-function.js';
 
 /**

@@ -1,6 +1,6 @@
 import { ArrayType, IntegerType, type DataType } from '../../core/types.js';
 import { getValue, takeVector, vectorFromValues, type Vector } from '../../core/vector.js';
-import { KeyIndex } from '../hash/key-index.js';
+import { KeyIndex } from '../../core/hash/key-index.js';
 import type { GroupAccumulator } from './aggregate-function.js';
 
 /**

@@ -1,6 +1,6 @@
 import { BooleanType, type DataType } from '../../core/types.js';
 import type { Vector } from '../../core/vector.js';
-import { GrowableColumn } from '../hash/growable-column.js';
+import { GrowableColumn } from '../../core/hash/growable-column.js';
 import { grownCapacity, growTyped, mergeViaState, type GroupAccumulator } from './aggregate-function.js';
 
 /**

@@ -1,7 +1,7 @@
 import { SpateError } from '../../core/errors.js';
 import type { DataType } from '../../core/types.js';
 import type { Vector } from '../../core/vector.js';
-import { KeyIndex } from '../hash/key-index.js';
+import { KeyIndex } from '../../core/hash/key-index.js';
 import type { AggregateResolution, GroupAccumulator } from './aggregate-function.js';
 
 /**

@@ -1,7 +1,7 @@
 import { AnalysisException } from '../../core/errors.js';
 import { BinaryType, LongType, type DataType } from '../../core/types.js';
 import { isTypedStorage, type PrimitiveArray, type Vector } from '../../core/vector.js';
-import { hashHi, xxhash64Value } from '../hash/xxhash64.js';
+import { hashHi, xxhash64Value } from '../../core/hash/xxhash64.js';
 import { grownCapacity, growTyped, mergeViaState, type GroupAccumulator } from './aggregate-function.js';
 import { BIAS_DATA, RAW_ESTIMATE_DATA } from './hll-bias-data.js';
 

@@ -1,7 +1,7 @@
 import type { DataType } from '../../core/types.js';
 import type { PrimitiveArray, Vector } from '../../core/vector.js';
 import { comparator, type Comparator } from '../compare.js';
-import { GrowableColumn } from '../hash/growable-column.js';
+import { GrowableColumn } from '../../core/hash/growable-column.js';
 import { mergeViaState, type GroupAccumulator } from './aggregate-function.js';
 
 /**

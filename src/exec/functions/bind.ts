@@ -1,5 +1,5 @@
 import { AnalysisException } from '../../core/errors.js';
-import { simpleString, typeEquals, type DataType } from '../../core/types.js';
+import { isNumeric, simpleString, typeEquals, type DataType } from '../../core/types.js';
 import { boundDisplay, isFoldable, type Bound, type BoundCall } from '../bound.js';
 import { castDisplay, castFunction } from '../cast.js';
 import { evalConstant } from '../interpret.js';
@@ -26,6 +26,11 @@ export function castTo(e: Bound, to: DataType, explicit = false, timeZone = 'UTC
     throw new AnalysisException('CAST_NOT_SUPPORTED',
       `Cannot cast ${boundDisplay(e)} from ${simpleString(e.type)} to ${simpleString(to)}${explicit ? '' : ' (needed to make the types match)'}; ` +
       `convert it with a function (e.g. to_date, to_json) or cast to a type Spark allows.`);
+  }
+  // An implicit numeric cast of a literal is done now (the number prints the same), not once per row.
+  if (!explicit && e.kind === 'lit' && typeof e.value === 'number' && isNumeric(e.type) && isNumeric(to)) {
+    const v = f(e.value);
+    return { kind: 'lit', value: v ?? null, type: to, nullable: v === null || v === undefined };
   }
   const display = explicit ? castDisplay(boundDisplay(e), to) : boundDisplay(e);
   const canBecomeNull = to.kind !== 'string' || e.type.kind === 'null';

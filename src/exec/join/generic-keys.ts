@@ -1,5 +1,5 @@
 import { sliceVector, type Vector } from '../../core/vector.js';
-import { KeyIndex } from '../hash/index.js';
+import { KeyIndex } from '../../core/hash/index.js';
 import type { KeyIds } from './numeric-keys.js';
 
 /** Marks in `out[i - start]` (1 = usable) the rows of [start, end) whose key columns are all non-null. */

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KeyIndex, hashVectors } from '../../../src/exec/hash/key-index.js';
-import { distinctIndices } from '../../../src/exec/hash/distinct.js';
+import { KeyIndex, hashVectors } from '../../../src/core/hash/key-index.js';
+import { distinctIndices } from '../../../src/core/hash/distinct.js';
 import {
   ArrayType, DoubleType, FloatType, IntegerType, LongType, StringType, StructField, StructType, BinaryType, type DataType,
 } from '../../../src/core/types.js';

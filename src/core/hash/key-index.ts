@@ -1,6 +1,6 @@
-import { SpateError } from '../../core/errors.js';
-import type { DataType } from '../../core/types.js';
-import type { PrimitiveArray, Vector } from '../../core/vector.js';
+import { SpateError } from '../errors.js';
+import type { DataType } from '../types.js';
+import type { PrimitiveArray, Vector } from '../vector.js';
 import { DenseIds } from './dense-ids.js';
 import { fmix32, hashColumnInto, keyColumnFor, mix, NULL_HASH, numberHash, NumKeyColumn, stringHash, StringKeyColumn, type KeyColumn } from './key-columns.js';
 

@@ -1,4 +1,4 @@
-import type { DataType } from '../../core/types.js';
+import type { DataType } from '../types.js';
 
 /**
  * A string that is equal for two values exactly when Spark groups them

@@ -1,4 +1,4 @@
-import type { PrimitiveArray } from '../../core/vector.js';
+import type { PrimitiveArray } from '../vector.js';
 
 /** Widest value range a direct-address table may span (4 bytes per slot). */
 const MAX_SPAN = 1 << 22;

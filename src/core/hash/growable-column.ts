@@ -1,5 +1,5 @@
-import type { DataType } from '../../core/types.js';
-import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../../core/vector.js';
+import type { DataType } from '../types.js';
+import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../vector.js';
 
 /**
  * A column that grows by doubling, indexed by group id: the storage behind

@@ -1,4 +1,4 @@
-import type { Vector } from '../../core/vector.js';
+import type { Vector } from '../vector.js';
 import { KeyIndex } from './key-index.js';
 
 /**

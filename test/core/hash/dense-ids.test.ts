@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { KeyIndex } from '../../../src/exec/hash/key-index.js';
+import { KeyIndex } from '../../../src/core/hash/key-index.js';
 import { BooleanType, DoubleType, IntegerType, LongType, type DataType } from '../../../src/core/types.js';
 import { vectorFromValues, vectorToArray } from '../../../src/core/vector.js';
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hashBytes, hashHi, hashLong, xxhash64Value } from '../../../src/exec/hash/xxhash64.js';
+import { hashBytes, hashHi, hashLong, xxhash64Value } from '../../../src/core/hash/xxhash64.js';
 import { ArrayType, DoubleType, IntegerType, LongType, StringType } from '../../../src/core/types.js';
 
 const asLong = (lo: number): bigint => BigInt.asIntN(64, (BigInt(hashHi) << 32n) | BigInt(lo));

@@ -1,4 +1,4 @@
-import type { DataType } from '../../core/types.js';
+import type { DataType } from '../types.js';
 
 /**
  * XXH64 over 64-bit values held as two unsigned 32-bit halves, so hashing

@@ -1,5 +1,5 @@
-import type { DataType } from '../../core/types.js';
-import { isTypedStorage, type PrimitiveArray, type Vector } from '../../core/vector.js';
+import type { DataType } from '../types.js';
+import { isTypedStorage, type PrimitiveArray, type Vector } from '../vector.js';
 import { canonicalKey } from './canonical-key.js';
 import { GrowableColumn } from './growable-column.js';
 
