@@ -71,8 +71,15 @@ const split: ScalarFunction = {
   resolve(args) {
     const argTypes = [coerceArg('split', 0, args[0]!, S), coerceArg('split', 1, args[1]!, S)];
     if (args[2]) argTypes.push(coerceArg('split', 2, args[2], IntegerType));
-    const re = regexSource('split', constValue(args[1]), 'g');
-    return { type: ArrayType(S, false), argTypes, impl: (s: string, p: string, limit = -1) => javaSplit(s, re(p), limit) };
+    const pattern = constValue(args[1]);
+    const limit = args[2] === undefined ? -1 : constValue(args[2]);
+    // A pattern with no regex syntax and no positive limit splits like String.prototype.split
+    // (Java's split with a negative limit keeps trailing empty strings too): no regex per row.
+    if (typeof pattern === 'string' && pattern !== '' && !/[\\^$.|?*+()[\]{}]/.test(pattern) && typeof limit === 'number' && limit <= 0) {
+      return { type: ArrayType(S, false), argTypes, impl: (s: string) => s.split(pattern) };
+    }
+    const re = regexSource('split', pattern, 'g');
+    return { type: ArrayType(S, false), argTypes, impl: (s: string, p: string, lim = -1) => javaSplit(s, re(p), lim) };
   },
 };
 
