@@ -7,7 +7,7 @@ import { compilePipeline, type Stage } from '../../src/exec/compile.js';
 import { interpretPipeline } from '../../src/exec/pipeline.js';
 import type { Bound } from '../../src/exec/bound.js';
 import { batchFromRows, batchToRows } from '../../src/core/batch.js';
-import { BooleanType, DoubleType, IntegerType, StringType, StructField, StructType, type DataType } from '../../src/core/types.js';
+import { BooleanType, DoubleType, IntegerType, StringType, StructField, StructType } from '../../src/core/types.js';
 
 const ctx = { timeZone: 'UTC', nowMicros: 0 };
 const input = StructType([
@@ -93,7 +93,6 @@ test('chained projections and filters fuse into one loop with correct null handl
   const batch = batchFromRows(input, [[1, 1, 'a', true], [2, null, 'b', false], [3, 3, null, null], [4, 4, 'd', true]]);
   const plus = callScalar('add', [ref(0), ref(1)], ctx);
   const p1: Bound[] = [plus, ref(2)];
-  const s1 = StructType([StructField('x', DoubleType), StructField('s', StringType)]);
   const x: Bound = { kind: 'ref', index: 0, type: DoubleType, nullable: true, name: 'x' };
   const stages: Stage[] = [
     { kind: 'filter', condition: callScalar('isnotnull', [ref(2)], ctx) },
@@ -105,7 +104,6 @@ test('chained projections and filters fuse into one loop with correct null handl
   const c = compilePipeline(input, stages, out);
   assert.deepEqual(batchToRows(c.run(batch)), [['d', 8]]);
   assert.equal((c.source.match(/for \(/g) ?? []).length, 1);
-  void s1;
 });
 
 test('string literals are passed as constants, never spliced into the generated source', () => {
@@ -122,7 +120,6 @@ test('boolean output columns are stored as 0/1 and read back as booleans', () =>
   const schema = StructType([StructField('nb', BooleanType)]);
   const out = compilePipeline(input, [{ kind: 'project', exprs: [callScalar('not', [ref(3)], ctx)] }], schema).run(batch);
   assert.deepEqual(batchToRows(out).map((r) => r[0]), [false, true, null]);
-  void ({} as DataType);
 });
 
 test('a filter after a projection outputs the projection, compiled and interpreted', () => {

@@ -84,14 +84,20 @@ test('a failing batch stops the query with the cause', async () => {
   assert.match(String(failing.exception()?.message), /sink exploded/);
 });
 
-test('expectFailure sees a failing query in the harness', async () => {
-  const input = new MemoryStream(spark, 'v INT');
-  const df = input.toDF().select(F.col('v'));
+test('expectFailure sees a query fail on a bad row, and the report names the cause', async () => {
+  const input = new MemoryStream(spark, 'v INT, i INT');
+  const df = input.toDF().select(F.element_at(F.array('v'), F.col('i')).alias('e'));
   await testStream(df, 'append', [
-    addData(input, 1),
-    checkAnswer([1]),
+    addData(input, [7, 1]),
+    checkAnswer([7]),
+    addData(input, [7, 0]),
+    expectFailure((e) => /SQL array indices start at 1/.test(e.message)),
   ]);
-  void expectFailure;
+  // A failure the test did not expect fails testStream with the step list and the cause.
+  const input2 = new MemoryStream(spark, 'v INT, i INT');
+  const df2 = input2.toDF().select(F.element_at(F.array('v'), F.col('i')).alias('e'));
+  await assert.rejects(testStream(df2, 'append', [addData(input2, [7, 0]), checkAnswer([7])]),
+    /Stream test failed at step 2: .*SQL array indices start at 1[\s\S]*=> CheckAnswer/);
 });
 
 test('unsupported operations fail at start with the fix', async () => {
