@@ -350,6 +350,12 @@ export class MicroBatchExecution {
     await timer.time('commitOffsets', async () => {
       for (const s of this.states.values()) await s.commit();
       await this.commitLog.add(batchId, { nextBatchWatermarkMs: nextWatermarkMs });
+      // Keep the last minBatchesToRetain batches' logs, as Spark does, so the checkpoint does not grow forever.
+      const threshold = batchId + 1 - this.cfg.stateStore.minBatchesToRetain;
+      if (threshold > 0 && batchId % 10 === 0) {
+        await this.offsetLog.purge(threshold);
+        await this.commitLog.purge(threshold);
+      }
       for (let i = 0; i < this.sources.length; i++) {
         const end = ends[i];
         if (end !== null && end !== undefined) await this.sources[i]!.commit(end);
