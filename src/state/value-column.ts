@@ -1,44 +1,21 @@
 import type { DataType } from '../core/types.js';
-import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../core/vector.js';
+import { allocValues, type PrimitiveArray, type Vector } from '../core/vector.js';
+import { GrowableColumn } from '../core/hash/growable-column.js';
 
 /**
- * One value column of a state store, indexed by key slot, growing by
- * doubling: numbers in a typed array, everything else in a plain array,
- * `valid[slot]` 1 when the slot holds a non-null value. No object per key.
+ * One key or value column of a state store, indexed by key slot: the
+ * growable column of the hash index (numbers in a typed array, everything
+ * else in a plain array, `valid[slot]` 1 when the slot holds a value), plus
+ * the slot copies, views and memory report the store needs. No object per key.
  */
-export class ValueColumn {
-  readonly typed: boolean;
-  values: PrimitiveArray | unknown[];
-  valid: Uint8Array;
-  capacity: number;
-
-  constructor(readonly type: DataType, capacity = 16) {
-    this.typed = isTypedStorage(type);
-    this.capacity = Math.max(16, capacity);
-    this.values = allocValues(type, this.capacity);
-    this.valid = new Uint8Array(this.capacity);
-  }
-
-  /** Makes room for slots [0, n). */
-  ensure(n: number): void {
-    if (n <= this.capacity) return;
-    let cap = this.capacity;
-    while (cap < n) cap *= 2;
-    const values = allocValues(this.type, cap);
-    if (this.typed) (values as PrimitiveArray).set(this.values as PrimitiveArray);
-    else { const src = this.values as unknown[]; const dst = values as unknown[]; for (let i = 0; i < this.capacity; i++) dst[i] = src[i]; }
-    const valid = new Uint8Array(cap);
-    valid.set(this.valid);
-    this.values = values;
-    this.valid = valid;
-    this.capacity = cap;
+export class ValueColumn extends GrowableColumn {
+  constructor(type: DataType, capacity = 16) {
+    super(type, Math.max(16, capacity));
   }
 
   /** Slot := row `row` of `src` (same type). */
   set(slot: number, src: Vector, row: number): void {
-    if (src.validity !== null && src.validity[row] === 0) { this.setNull(slot); return; }
-    (this.values as unknown[])[slot] = (src.values as unknown[])[row];
-    this.valid[slot] = 1;
+    this.copyFrom(slot, src, row);
   }
 
   /** Slot `to` := slot `from` of `other` (a column of the same type). */
@@ -46,12 +23,6 @@ export class ValueColumn {
     if (other.valid[from] === 0) { this.setNull(to); return; }
     (this.values as unknown[])[to] = (other.values as unknown[])[from];
     this.valid[to] = 1;
-  }
-
-  setNull(slot: number): void {
-    this.valid[slot] = 0;
-    // Drop the reference so removed strings and arrays can be collected.
-    if (!this.typed) (this.values as unknown[])[slot] = null;
   }
 
   /** Slots [0, n) as a vector sharing this column's memory (read-only; invalid after the column grows). */
@@ -74,7 +45,7 @@ export class ValueColumn {
   }
 
   /** Bytes held: exact for typed storage; plain arrays at 8 bytes a reference plus an estimate of each value. */
-  memoryBytes(n: number): number {
+  override memoryBytes(n: number): number {
     let bytes = this.valid.byteLength;
     if (this.typed) return bytes + (this.values as PrimitiveArray).byteLength;
     bytes += this.capacity * 8;
@@ -84,7 +55,11 @@ export class ValueColumn {
   }
 }
 
-/** A rough heap size of one internal value, for memory reports. */
+/**
+ * A rough heap size of one internal value, for state memory reports: strings
+ * at one byte a character (V8 keeps ASCII strings one-byte), numbers in plain
+ * arrays as small integers with no heap cost.
+ */
 export function valueBytes(v: unknown): number {
   if (v === null || v === undefined) return 0;
   if (typeof v === 'string') return 16 + v.length;
