@@ -65,6 +65,20 @@ export function window(timeColumn: Column | string, windowDuration: string, slid
   return fromExpr(call('window', args));
 }
 
+/**
+ * Session windows over a timestamp column, for groupBy: each row opens a
+ * session [time, time + gap], and sessions of the same grouping keys merge
+ * where they overlap, so a session ends after `gapDuration` without events.
+ * The gap is a duration string ('5 minutes') or a Column giving one per row,
+ * e.g. when(col('user').equalTo('bot'), '10 seconds').otherwise('5 minutes');
+ * rows whose gap is null, unreadable or not positive are dropped, as in Spark.
+ * The result is a struct column `session_window` with `start` and `end`.
+ */
+export function session_window(timeColumn: Column | string, gapDuration: string | Column): Column {
+  const gap = gapDuration instanceof Column ? gapDuration.expr : litExpr(gapDuration);
+  return fromExpr(call('session_window', [toColumnExpr(timeColumn), gap]));
+}
+
 /** The latest time inside a window (its end minus one microsecond), usable as event time of windowed results. */
 export function window_time(windowColumn: Column | string): Column {
   return fromExpr(call('window_time', [toColumnExpr(windowColumn)]));

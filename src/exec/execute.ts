@@ -16,6 +16,8 @@ import { runStatefulAggregate } from './stateful/stateful-aggregate.js';
 import { runStreamingDedup } from './stateful/streaming-dedup.js';
 import { observeEventTimes } from './stream-context.js';
 import { runWindow } from './window.js';
+import { aggregateSessions, runSessionWindow } from './session-window.js';
+import { runSessionAggregate } from './stateful/session-aggregate.js';
 import { sortIndices, topKIndices, type SortKey } from './sort/sort-indices.js';
 import { readFiles } from '../io/index.js';
 
@@ -39,6 +41,9 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
       return input.map((b) => runGenerate(plan, b, evaluate(plan, 'input', [plan.input], b, opts)[0]!));
     }
     case 'aggregate':
+      if (plan.child.kind === 'sessionWindow' && plan.child.mergeKeys !== null) {
+        return [aggregateSessions({ ...plan, child: plan.child }, await execute(plan.child.child, opts), opts)];
+      }
       return [await aggregate(plan, opts)];
     case 'sort': {
       const all = concatBatches(plan.schema, await execute(plan.child, opts));
@@ -76,6 +81,12 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
       const input = await execute(plan.child, opts);
       return input.map((b) => runWindow(plan, b, evaluate(plan, 'time', [plan.time], b, opts)[0]!));
     }
+    case 'sessionWindow':
+      return runSessionWindow(plan, await execute(plan.child, opts), opts);
+    case 'sessionAggregate': {
+      const s = streamContext(opts, plan.operatorId);
+      return [runSessionAggregate(plan, await execute(plan.child, opts), s.state, s.mode, opts)];
+    }
     case 'streamScan': {
       const data = opts.stream?.inputs.get(plan.relationId);
       if (!data) throw new SpateError('INTERNAL_ERROR', `No input for streaming relation ${plan.description} (#${plan.relationId}) in this batch.`);
@@ -88,7 +99,7 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
     case 'streamingDedup': {
       const s = streamContext(opts, plan.operatorId);
       const input = concatBatches(plan.child.schema, await execute(plan.child, opts));
-      return [runStreamingDedup(plan, input, s.state, opts.stream!.batchId, opts.stream!.watermarkMs, opts.stream!.droppedByWatermark)];
+      return [runStreamingDedup(plan, input, s.state, opts.stream!.batchId, { evictMs: opts.stream!.watermarkMs, lateMs: opts.stream!.lateWatermarkMs }, opts.stream!.droppedByWatermark)];
     }
   }
 }

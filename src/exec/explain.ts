@@ -8,6 +8,8 @@ export function describeNode(p: PhysicalPlan): string {
     case 'scan': return `LocalTableScan ${cols(p.schema.fields.map((f) => f.name))}`;
     case 'watermark': return `EventTimeWatermark ${p.schema.fields[p.column]!.name}, ${p.delayMs} ms`;
     case 'window': return `Window(${boundDisplay(p.time)}, ${p.windowMicros / 1000} ms, slide ${p.slideMicros / 1000} ms)`;
+    case 'sessionWindow': return `SessionWindow(${boundDisplay(p.time)}, gap ${'micros' in p.gap ? `${p.gap.micros / 1000} ms` : boundDisplay(p.gap.expr)}${p.mergeKeys ? `, merge by ${cols(p.mergeKeys.map(boundDisplay))}` : ''})`;
+    case 'sessionAggregate': return `SessionWindowStateStoreSave(keys=${cols(p.keys.map(boundDisplay))}, functions=${cols(p.aggs.map((a) => a.display))}, state=${p.operatorId})`;
     case 'streamScan': return `StreamingRelation ${p.description} ${cols(p.schema.fields.map((f) => f.name))}`;
     case 'statefulAggregate': return `StatefulAggregate(keys=${cols(p.keys.map(boundDisplay))}, functions=${cols(p.aggs.map((a) => a.display))}, state=${p.operatorId})`;
     case 'streamingDedup': return `StreamingDeduplicate ${cols(p.keys.map((k) => p.schema.fields[k]!.name))}, state=${p.operatorId}`;

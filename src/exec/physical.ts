@@ -25,7 +25,9 @@ export type PhysicalPlan =
   | UnionExec
   | JoinExec
   | WatermarkExec
-  | WindowExec;
+  | WindowExec
+  | SessionWindowExec
+  | SessionAggregateExec;
 
 interface Base { readonly schema: StructType }
 
@@ -107,7 +109,7 @@ export interface WatermarkExec extends Base {
 /**
  * Time windows of `time` (Spark's window(...)): each row repeats once per
  * window containing its timestamp (once for tumbling windows), with the
- * window as a struct<start, end> column appended. Rows with a null time are dropped.
+ * window's start appended as a timestamp column. Rows with a null time are dropped.
  */
 export interface WindowExec extends Base {
   readonly kind: 'window';
@@ -118,8 +120,41 @@ export interface WindowExec extends Base {
   readonly startMicros: number;
 }
 
-/** The grouping or dedup key that carries event time: a window (its end counts) or a timestamp column. */
-export interface EventTimeKey { readonly index: number; readonly kind: 'window' | 'timestamp' }
+/**
+ * Session windows of `time` (Spark's session_window(...)): appends the
+ * `session_window` struct<start, end> column. Each row's own session is
+ * [time, time + gap]; under an aggregation (`mergeKeys` set) the sessions of
+ * rows with the same other grouping keys merge where they overlap, and every
+ * row carries its merged session. Rows with a null time, or a null, unreadable
+ * or non-positive gap, are dropped.
+ */
+export interface SessionWindowExec extends Base {
+  readonly kind: 'sessionWindow';
+  readonly child: PhysicalPlan;
+  readonly time: Bound;
+  /** A static gap in microseconds, or a string expression giving each row's gap. */
+  readonly gap: { readonly micros: number } | { readonly expr: Bound };
+  /** The aggregation's other grouping keys, over the child; null in a select (no merging). */
+  readonly mergeKeys: readonly Bound[] | null;
+}
+
+/**
+ * A streaming aggregation over session windows: the aggregate's fields, the
+ * position of the session_window column among its keys, and the id of its
+ * state. Its child yields each row's own session; sessions of a key merge
+ * within the batch and with the stored sessions they overlap.
+ */
+export interface SessionAggregateExec extends Omit<AggregateExec, 'kind'> {
+  readonly kind: 'sessionAggregate';
+  readonly operatorId: number;
+  readonly sessionKey: number;
+}
+
+/**
+ * The grouping or dedup key that carries event time: a window struct (its end counts) or a timestamp
+ * column, plus `offsetMicros` when the timestamp is a window's start (then start + length is its end).
+ */
+export interface EventTimeKey { readonly index: number; readonly kind: 'window' | 'timestamp'; readonly offsetMicros?: number }
 
 export interface SortOrder { readonly expr: Bound; readonly ascending: boolean; readonly nullsFirst: boolean }
 

@@ -12,8 +12,15 @@ export interface StreamExecContext {
   readonly operators: ReadonlyMap<number, OperatorState>;
   /** Results of static subtrees (the static side of a stream-static join), computed once per query. */
   readonly staticCache: Map<object, RecordBatch[]>;
-  /** The watermark this batch runs with, in ms since the epoch (0 before any). */
+  /** The watermark this batch runs with, in ms since the epoch (0 before any): state at or below it is evicted. */
   readonly watermarkMs: number;
+  /**
+   * The previous batch's watermark: input rows at or below it are late and dropped. As in Spark 3.5+
+   * (SPARK-40925), a row is judged late by the watermark of the batch before, so rows a stateful
+   * operator emits in this batch (event time above the previous watermark) are not late for the
+   * next operator of a chain.
+   */
+  readonly lateWatermarkMs: number;
   /** Event-time statistics per watermark node, filled while the batch runs. */
   readonly eventTime: EventTimeStats[];
   /** Rows each stateful operator dropped as late in this batch, by operator id. */

@@ -12,8 +12,10 @@ function posMod(a: number, b: number): number {
  * The windows of each row (Spark's TimeWindow): with w = window length, s =
  * slide and o = start offset, the latest window containing t starts at
  * t - ((t - o) mod s); earlier ones start s, 2s, ... before it while they
- * still contain t. Output rows are grouped by input row, windows in
- * ascending start order. Null timestamps produce no row, as in Spark.
+ * still contain t. The appended column is each window's start (the struct
+ * is built above, from start and length). Output rows are grouped by input
+ * row, windows in ascending start order. Null timestamps produce no row, as
+ * in Spark.
  */
 export function runWindow(plan: WindowExec, batch: RecordBatch, time: Vector): RecordBatch {
   const n = batch.numRows;
@@ -22,10 +24,18 @@ export function runWindow(plan: WindowExec, batch: RecordBatch, time: Vector): R
   const w = plan.windowMicros;
   const s = plan.slideMicros;
   const o = plan.startMicros;
+  const startType = plan.schema.fields[plan.schema.fields.length - 1]!.dataType;
+  if (w === s && valid === null) {
+    // Tumbling windows without null times: one window per row, the input columns pass through as they are.
+    const starts = new Float64Array(n);
+    // floor((t - o) / s) is exact here: t - o is an integer below 2^53 (microseconds), so the quotient never rounds up to the next integer.
+    for (let i = 0; i < n; i++) starts[i] = Math.floor((ts[i]! - o) / s) * s + o;
+    return makeBatch(plan.schema, [...batch.columns, { type: startType, length: n, values: starts, validity: null }], n);
+  }
   const perRow = Math.ceil(w / s);
   const cap = n * perRow;
   const idx = new Int32Array(cap);
-  const windows: unknown[] = new Array(cap);
+  const starts = new Float64Array(cap);
   let out = 0;
   for (let i = 0; i < n; i++) {
     if (valid !== null && valid[i] === 0) continue;
@@ -35,14 +45,11 @@ export function runWindow(plan: WindowExec, batch: RecordBatch, time: Vector): R
     let k = perRow - 1;
     while (k >= 0 && last - k * s + w <= t) k--;
     for (; k >= 0; k--) {
-      const start = last - k * s;
       idx[out] = i;
-      windows[out] = [start, start + w];
+      starts[out] = last - k * s;
       out++;
     }
   }
-  windows.length = out;
   const base = takeBatch(batch, idx, out);
-  const windowType = plan.schema.fields[plan.schema.fields.length - 1]!.dataType;
-  return makeBatch(plan.schema, [...base.columns, { type: windowType, length: out, values: windows, validity: null }], out);
+  return makeBatch(plan.schema, [...base.columns, { type: startType, length: out, values: starts.subarray(0, out), validity: null }], out);
 }

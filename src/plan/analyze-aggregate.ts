@@ -7,7 +7,8 @@ import type { AggregateCall } from '../exec/physical.js';
 import type { Analyzed } from './analyzer.js';
 import { attrsToSchema, type Attr } from './attributes.js';
 import { bindExpr, exprName, isPositional, type BindScope } from './bind-expr.js';
-import { extractWindow } from './analyze-window.js';
+import { extractWindow, windowStruct } from './analyze-window.js';
+import { mergeSessionsByKeys } from './analyze-session-window.js';
 import type { Expr } from './expr.js';
 
 /** True when the expression calls an aggregate function anywhere. */
@@ -30,13 +31,15 @@ export function containsAggregate(e: Expr): boolean {
  */
 export function analyzeAggregate(id: number, groupByIn: readonly Expr[], aggExprsIn: readonly Expr[], input: Analyzed, ctx: FunctionContext): Analyzed {
   // window(...) in the keys (or outputs) becomes a Window node below the aggregate and a column reference here.
-  const w = extractWindow(id, [...groupByIn, ...aggExprsIn], input, ctx);
+  const w = extractWindow(id, [...groupByIn, ...aggExprsIn], input, ctx, true);
   const groupBy = w.exprs.slice(0, groupByIn.length);
   const aggExprs = w.exprs.slice(groupByIn.length);
-  const child = w.child;
+  let child = w.child;
   const where = groupBy.length > 0 ? 'groupBy(...).agg(...)' : 'a global aggregation';
   const childScope: BindScope = { attrs: child.attrs, where, ctx };
   const keys = groupBy.map((g) => bindExpr(g, { ...childScope, where: 'groupBy(...)' }));
+  // Grouped by session_window(...): sessions of the same other keys merge below the aggregate.
+  child = { ...child, plan: mergeSessionsByKeys(child.plan, keys, child.attrs.length - 1) };
   const keyDisplays = keys.map(boundDisplay);
   const aggs: AggregateCall[] = [];
   const aggSlots = new Map<string, number>();
@@ -87,17 +90,24 @@ export function analyzeAggregate(id: number, groupByIn: readonly Expr[], aggExpr
 
   const outScope: BindScope = { attrs: child.attrs, where, ctx, override };
   const outExprs = [...groupBy, ...aggExprs];
-  const output = outExprs.map((e) => bindExpr(e, outScope));
+  // A window key is its start (a number); the output builds the window struct from it, once per group.
+  const windowKey = w.windowStart === undefined ? -1 : keys.findIndex((k) => k.kind === 'ref' && k.index === w.windowStart!.index);
+  const output = outExprs.map((e, i) => {
+    const b = bindExpr(e, outScope);
+    return windowKey >= 0 && b.kind === 'ref' && b.index === windowKey ? windowStruct(b, w.windowStart!.windowMicros) : b;
+  });
   const attrs: Attr[] = outExprs.map((e, i) => {
     const b = output[i]!;
     const name = exprName(e, b);
     const src = i < groupBy.length && (e.kind === 'column' || isPositional(e)) && keys[i]!.kind === 'ref'
       ? child.attrs[(keys[i] as Bound & { kind: 'ref' }).index] : undefined;
-    return src ? { ...src, name, planIds: [...src.planIds, id] } : { name, type: b.type, nullable: b.nullable, planIds: [id] };
+    return src ? { ...src, name, type: b.type, planIds: [...src.planIds, id] } : { name, type: b.type, nullable: b.nullable, planIds: [id] };
   });
   // The key that carries event time (a watermarked timestamp, or a window over one) drives eviction in streaming.
   const timeKey = keys.findIndex((k) => k.kind === 'ref' && child.attrs[k.index]!.watermarkDelayMs !== undefined);
-  const eventTimeKey = timeKey < 0 ? undefined : { index: timeKey, kind: keys[timeKey]!.type.kind === 'struct' ? 'window' as const : 'timestamp' as const };
+  const eventTimeKey = timeKey < 0 ? undefined
+    : timeKey === windowKey ? { index: timeKey, kind: 'timestamp' as const, offsetMicros: w.windowStart!.windowMicros }
+    : { index: timeKey, kind: keys[timeKey]!.type.kind === 'struct' ? 'window' as const : 'timestamp' as const };
   return {
     plan: { kind: 'aggregate', schema: attrsToSchema(attrs), child: child.plan, keys, aggs, output, ...(eventTimeKey ? { eventTimeKey } : {}) },
     attrs,

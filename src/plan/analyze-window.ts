@@ -1,7 +1,8 @@
 import { parseDurationMicros } from '../core/duration.js';
 import { AnalysisException } from '../core/errors.js';
 import { StructField, StructType, TimestampType, simpleString } from '../core/types.js';
-import { boundDisplay } from '../exec/bound.js';
+import { boundDisplay, type Bound } from '../exec/bound.js';
+import type { PhysicalPlan } from '../exec/physical.js';
 import { castTo } from '../exec/functions/index.js';
 import type { FunctionContext } from '../exec/functions/function.js';
 import { evalConstant } from '../exec/interpret.js';
@@ -9,6 +10,7 @@ import type { Analyzed } from './analyzer.js';
 import { attrsToSchema, type Attr } from './attributes.js';
 import { bindExpr, positionalColumn } from './bind-expr.js';
 import type { Expr } from './expr.js';
+import { extractSessionWindow, isSessionWindowCall } from './analyze-session-window.js';
 
 /** The type of Spark's window column. */
 export const WINDOW_TYPE = StructType([StructField('start', TimestampType, true), StructField('end', TimestampType, true)]);
@@ -16,15 +18,28 @@ export const WINDOW_TYPE = StructType([StructField('start', TimestampType, true)
 const isWindowCall = (e: Expr): boolean => e.kind === 'call' && e.name.toLowerCase() === 'window';
 const unalias = (e: Expr): Expr => (e.kind === 'alias' ? e.child : e);
 
+/** Where an aggregation's window key is, when the Window node gave it as its start (see extractWindow's `startKey`). */
+export interface WindowStartKey { readonly index: number; readonly windowMicros: number }
+
 /**
  * Pulls a `window(time, length, slide?, start?)` out of select or groupBy
- * expressions: the child gets a Window node that appends the `window`
- * struct column (one row per window containing the time), and the window
- * call in the expressions becomes a reference to that column. Returns the
- * input unchanged when there is no window call.
+ * expressions: the child gets a Window node that appends each window's start
+ * (one row per window containing the time), and the window call in the
+ * expressions becomes a reference to the `window` column. For a select, a
+ * projection above the Window node builds the struct<start, end>; for a
+ * groupBy (`startKey`), the start itself is the column — a number key that
+ * hashes and stores cheaply — and the aggregation builds the struct once per
+ * group (see windowStruct). Returns the input unchanged when there is no
+ * window call.
  */
-export function extractWindow(id: number, exprs: readonly Expr[], child: Analyzed, ctx: FunctionContext): { exprs: Expr[]; child: Analyzed } {
+export function extractWindow(id: number, exprs: readonly Expr[], child: Analyzed, ctx: FunctionContext, startKey = false): { exprs: Expr[]; child: Analyzed; windowStart?: WindowStartKey } {
   const calls = exprs.map(unalias).filter(isWindowCall);
+  if (exprs.some((e) => isSessionWindowCall(unalias(e)))) {
+    if (calls.length > 0) {
+      throw new AnalysisException('MULTIPLE_TIME_WINDOWS', 'Multiple time/session window expressions would result in a cartesian product of windows; use either window(...) or session_window(...).');
+    }
+    return extractSessionWindow(id, exprs, child, ctx);
+  }
   if (calls.length === 0) return { exprs: [...exprs], child };
   const key = JSON.stringify(calls[0]);
   if (calls.some((c) => JSON.stringify(c) !== key)) {
@@ -36,6 +51,8 @@ export function extractWindow(id: number, exprs: readonly Expr[], child: Analyze
   }
   const scope = { attrs: child.attrs, where: 'window(...)', ctx };
   let time = bindExpr(call.args[0]!, scope);
+  // A window column as the time (a second aggregation over the first one's windows) means its window_time, as in Spark.
+  if (time.type.kind === 'struct') time = bindExpr({ kind: 'call', name: 'window_time', args: [call.args[0]!] }, scope);
   if (time.type.kind === 'date') time = castTo(time, TimestampType, false, ctx.timeZone);
   if (time.type.kind !== 'timestamp') {
     throw new AnalysisException('DATATYPE_MISMATCH',
@@ -59,22 +76,33 @@ export function extractWindow(id: number, exprs: readonly Expr[], child: Analyze
   if (Math.abs(startMicros) >= slideMicros) {
     throw new AnalysisException('INVALID_WINDOW', 'window(...) startTime must be less than the slideDuration in absolute value.');
   }
-  const timeAttr = time.kind === 'ref' ? child.attrs[time.index] : undefined;
-  const windowAttr: Attr = {
-    name: 'window', type: WINDOW_TYPE, nullable: false, planIds: [id],
-    ...(timeAttr?.watermarkDelayMs !== undefined ? { watermarkDelayMs: timeAttr.watermarkDelayMs } : {}),
-  };
-  const attrs = [...child.attrs, windowAttr];
+  // The window carries the watermark of its time column; window_time(window) of an earlier window aggregation counts too,
+  // so window(window_time(window), '1 hour') chains a second event-time aggregation.
+  const timeRef = time.kind === 'call' && time.name === 'window_time' ? time.args[0]! : time;
+  const timeAttr = timeRef.kind === 'ref' ? child.attrs[timeRef.index] : undefined;
+  const watermark = timeAttr?.watermarkDelayMs !== undefined ? { watermarkDelayMs: timeAttr.watermarkDelayMs } : {};
+  const startAttr: Attr = { name: 'window', type: TimestampType, nullable: false, planIds: [id], ...watermark };
+  const startAttrs = [...child.attrs, startAttr];
   const index = child.attrs.length;
   const replaced = exprs.map((e): Expr => {
     if (isWindowCall(unalias(e))) return positionalColumn(index, e.kind === 'alias' ? e.names[0]! : 'window');
     return e;
   });
+  const windowPlan: PhysicalPlan = { kind: 'window', schema: attrsToSchema(startAttrs), child: child.plan, time, windowMicros, slideMicros, startMicros };
+  if (startKey) return { exprs: replaced, child: { plan: windowPlan, attrs: startAttrs }, windowStart: { index, windowMicros } };
+  const attrs = [...child.attrs, { ...startAttr, type: WINDOW_TYPE }];
+  const refs: Bound[] = child.attrs.map((a, i) => ({ kind: 'ref', index: i, type: a.type, nullable: a.nullable, name: a.name }));
+  const start: Bound = { kind: 'ref', index, type: TimestampType, nullable: false, name: 'window' };
   return {
     exprs: replaced,
-    child: {
-      plan: { kind: 'window', schema: attrsToSchema(attrs), child: child.plan, time, windowMicros, slideMicros, startMicros },
-      attrs,
-    },
+    child: { plan: { kind: 'project', schema: attrsToSchema(attrs), child: windowPlan, exprs: [...refs, windowStruct(start, windowMicros)] }, attrs },
+  };
+}
+
+/** The window struct<start, end> of a window start. */
+export function windowStruct(start: Bound, windowMicros: number): Bound {
+  return {
+    kind: 'call', name: 'window', args: [start], type: WINDOW_TYPE, nullable: false, nullSafe: false,
+    impl: (s: number) => [s, s + windowMicros], display: 'window',
   };
 }

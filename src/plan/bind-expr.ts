@@ -75,8 +75,8 @@ export function bindExpr(e: Expr, scope: BindScope): Bound {
         throw new AnalysisException('GENERATOR_NOT_ALLOWED',
           `${e.name}() can only be used as a top-level expression of select(...) or withColumn(...), not in ${scope.where}.`);
       }
-      if (lname === 'window') {
-        throw new AnalysisException('WINDOW_NOT_ALLOWED', `window(...) can only be used in groupBy(...) or as a top-level select(...) expression, not in ${scope.where}.`);
+      if (lname === 'window' || lname === 'session_window') {
+        throw new AnalysisException('WINDOW_NOT_ALLOWED', `${lname}(...) can only be used in groupBy(...) or as a top-level select(...) expression, not in ${scope.where}.`);
       }
       const args = e.args.map((a) => bindExpr(a, scope));
       if (lname === 'struct') return bindStruct(e.args, args);

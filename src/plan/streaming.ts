@@ -2,21 +2,29 @@ import { AnalysisException } from '../core/errors.js';
 import type { OutputMode } from '../sinks/sink.js';
 import { physicalChildren, type PhysicalPlan } from '../exec/physical.js';
 import { readsStream } from '../exec/execute.js';
+import { checkStreamingSessionWindows, toSessionAggregate } from './analyze-session-window.js';
 
 /** A stateful operator of a streaming plan, with the id its state lives under (`state/<id>/`). */
 export interface StatefulOperatorInfo {
   readonly operatorId: number;
-  readonly node: PhysicalPlan & { kind: 'statefulAggregate' | 'streamingDedup' };
+  readonly node: PhysicalPlan & { kind: 'statefulAggregate' | 'streamingDedup' | 'sessionAggregate' };
 }
 
 /**
  * Turns the batch physical plan of a streaming query into its incremental
  * form: an aggregation or dropDuplicates over streaming input becomes the
  * stateful operator that keeps state across micro-batches. Operator ids are
- * given bottom-up, left to right, so they are the same every time the same
+ * given top-down, left to right, so they are the same every time the same
  * query is planned (restarts find their state).
  */
 export function planIncremental(plan: PhysicalPlan): { plan: PhysicalPlan; operators: StatefulOperatorInfo[]; watermarkDelaysMs: number[] } {
+  // Ids top-down, as Spark numbers them (the operator nearest the sink is 0), so progress lists operators in Spark's order.
+  const ids = new Map<PhysicalPlan, number>();
+  const number = (p: PhysicalPlan): void => {
+    if ((p.kind === 'aggregate' || p.kind === 'dedup') && readsStream(p.child)) ids.set(p, ids.size);
+    physicalChildren(p).forEach(number);
+  };
+  number(plan);
   const operators: StatefulOperatorInfo[] = [];
   const watermarkDelaysMs: number[] = [];
   const rewrite = (p: PhysicalPlan): PhysicalPlan => {
@@ -26,19 +34,28 @@ export function planIncremental(plan: PhysicalPlan): { plan: PhysicalPlan; opera
       watermarkDelaysMs.push(withKids.delayMs);
       return { ...withKids, watermarkId: watermarkDelaysMs.length - 1 };
     }
-    if (withKids.kind === 'aggregate' && readsStream(withKids.child)) {
-      const node = { ...withKids, kind: 'statefulAggregate' as const, operatorId: operators.length };
-      operators.push({ operatorId: node.operatorId, node });
+    const operatorId = ids.get(p);
+    if (operatorId === undefined) return withKids;
+    const session = withKids.kind === 'aggregate' ? toSessionAggregate(withKids, operatorId) : undefined;
+    if (session) {
+      operators.push({ operatorId, node: session });
+      return session;
+    }
+    if (withKids.kind === 'aggregate') {
+      const node = { ...withKids, kind: 'statefulAggregate' as const, operatorId };
+      operators.push({ operatorId, node });
       return node;
     }
-    if (withKids.kind === 'dedup' && readsStream(withKids.child)) {
-      const node = { ...withKids, kind: 'streamingDedup' as const, operatorId: operators.length };
-      operators.push({ operatorId: node.operatorId, node });
+    if (withKids.kind === 'dedup') {
+      const node = { ...withKids, kind: 'streamingDedup' as const, operatorId };
+      operators.push({ operatorId, node });
       return node;
     }
     return withKids;
   };
-  return { plan: rewrite(plan), operators, watermarkDelaysMs };
+  const rewritten = rewrite(plan);
+  operators.sort((a, b) => a.operatorId - b.operatorId);
+  return { plan: rewritten, operators, watermarkDelaysMs };
 }
 
 function replaceChildren(p: PhysicalPlan, kids: readonly PhysicalPlan[]): PhysicalPlan {
@@ -97,9 +114,8 @@ export function checkStreamingPlan(plan: PhysicalPlan, mode: OutputMode): void {
     for (const c of physicalChildren(p)) walk(c, aboveAggregate || p.kind === 'aggregate');
   };
   walk(plan, false);
-  if (aggs.length > 1) {
-    throw unsupported(`Multiple streaming aggregations are not supported in ${mode} output mode; aggregate once per query, or chain queries through a sink.`);
-  }
+  checkStreamingSessionWindows(plan, mode);
+  checkChainedStatefulOperators(plan, mode);
   if (mode === 'complete' && aggs.length === 0) {
     throw unsupported('Complete output mode not supported when there are no streaming aggregations on streaming DataFrames/Datasets; use append or update mode, or add a groupBy(...).agg(...).');
   }
@@ -107,6 +123,49 @@ export function checkStreamingPlan(plan: PhysicalPlan, mode: OutputMode): void {
     throw unsupported('Append output mode not supported when there are streaming aggregations on streaming DataFrames/Datasets without watermark; ' +
       "add withWatermark('eventTime', '10 minutes') and group by window('eventTime', ...) (or the event-time column), or use update or complete mode.");
   }
+}
+
+/**
+ * Stateful operators may be chained (Spark 3.5+), e.g. a windowed count feeding a second window
+ * aggregation on window_time, or dropDuplicates then an aggregation, but only in append mode: in
+ * update or complete mode an aggregation re-emits a group every time it changes, which a stateful
+ * operator above it would count again, so that is rejected (Spark's global-watermark correctness
+ * check). A watermark is defined once, below every stateful operator.
+ */
+function checkChainedStatefulOperators(plan: PhysicalPlan, mode: OutputMode): void {
+  const visit = (p: PhysicalPlan): void => {
+    const kids = physicalChildren(p);
+    if (isStatefulInChain(p) && mode !== 'append' && kids.some(containsStreamingAggregate)) {
+      throw unsupported(`A stateful operator (${describeStateful(p)}) after a streaming aggregation is only supported in append output mode: ` +
+        `in ${mode} mode the aggregation emits a group again each time it changes, and the operator above would count it twice. ` +
+        "Use outputMode('append') with withWatermark(...) and window(...) on both aggregations, or chain two queries through a sink.");
+    }
+    if (p.kind === 'watermark' && kids.some(containsStatefulStream)) {
+      throw unsupported('withWatermark(...) after a streaming aggregation or dropDuplicates redefines the watermark, which is not supported; ' +
+        'define the watermark once on the input, before the first stateful operator (its event time flows through window_time(window)).');
+    }
+    kids.forEach(visit);
+  };
+  visit(plan);
+}
+
+/** Operators Spark's chain check counts as stateful: streaming aggregations, and dropDuplicates with event time. */
+function isStatefulInChain(p: PhysicalPlan): boolean {
+  if (p.kind === 'aggregate') return readsStream(p);
+  if (p.kind === 'dedup') return readsStream(p) && (p.eventTimeKey !== undefined || p.withinWatermark !== undefined);
+  return false;
+}
+
+function describeStateful(p: PhysicalPlan): string {
+  return p.kind === 'aggregate' ? 'an aggregation' : 'dropDuplicates on an event-time column';
+}
+
+function containsStreamingAggregate(p: PhysicalPlan): boolean {
+  return (p.kind === 'aggregate' && readsStream(p)) || physicalChildren(p).some(containsStreamingAggregate);
+}
+
+function containsStatefulStream(p: PhysicalPlan): boolean {
+  return ((p.kind === 'aggregate' || p.kind === 'dedup') && readsStream(p)) || physicalChildren(p).some(containsStatefulStream);
 }
 
 function containsAggregate(p: PhysicalPlan): boolean {

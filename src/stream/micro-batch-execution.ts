@@ -11,6 +11,7 @@ import type { PhysicalPlan } from '../exec/physical.js';
 import { OperatorState, type StateStoreOptions } from '../exec/stateful/operator-state.js';
 import { aggregateStateSchemas } from '../exec/stateful/stateful-aggregate.js';
 import { dedupStateSchemas } from '../exec/stateful/streaming-dedup.js';
+import { sessionStateSchemas } from '../exec/stateful/session-aggregate.js';
 import type { StreamingRelation } from '../plan/logical.js';
 import type { StatefulOperatorInfo } from '../plan/streaming.js';
 import type { OutputMode, StreamSink } from '../sinks/sink.js';
@@ -55,6 +56,11 @@ export interface MicroBatchEvents {
   onIdle(): void;
   onStatus(message: string, isDataAvailable: boolean, isTriggerActive: boolean): void;
 }
+
+/** Spark's short names of the stateful operators, as progress reports them. */
+const OPERATOR_NAMES: Record<StatefulOperatorInfo['node']['kind'], string> = {
+  statefulAggregate: 'stateStoreSave', streamingDedup: 'dedupe', sessionAggregate: 'sessionWindowStateStoreSaveExec',
+};
 
 const sameOffset = (a: Offset | null, b: Offset | null): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -227,8 +233,9 @@ export class MicroBatchExecution {
       }
     }
     for (const op of this.cfg.operators) {
-      const schemas = op.node.kind === 'statefulAggregate' ? aggregateStateSchemas(op.node) : dedupStateSchemas(op.node);
-      const state = new OperatorState(op.operatorId, op.node.kind === 'statefulAggregate' ? 'stateStoreSave' : 'dedupe',
+      const node = op.node;
+      const schemas = node.kind === 'statefulAggregate' ? aggregateStateSchemas(node) : node.kind === 'sessionAggregate' ? sessionStateSchemas(node) : dedupStateSchemas(node);
+      const state = new OperatorState(op.operatorId, OPERATOR_NAMES[node.kind],
         this.cfg.checkpointDir, statePartitions, schemas.keySchema, schemas.valueSchema, this.cfg.stateStore);
       await state.load(this.nextBatchId);
       this.states.set(op.operatorId, state);
@@ -336,7 +343,7 @@ export class MicroBatchExecution {
         ...this.cfg.exec,
         stream: {
           batchId, inputs, outputMode: this.cfg.outputMode, operators: this.states, staticCache: this.staticCache,
-          watermarkMs: batchWatermarkMs, eventTime, droppedByWatermark,
+          watermarkMs: batchWatermarkMs, lateWatermarkMs: this.lastBatchWatermarkMs, eventTime, droppedByWatermark,
         },
       }));
       const out = result.length === 1 ? result[0]! : concatBatches(this.cfg.plan.schema, result);

@@ -7,7 +7,7 @@ import type { DataFrame } from '../api/dataframe.js';
 import { MemorySink, type OutputMode } from '../sinks/index.js';
 import { ManualClock } from '../stream/clock.js';
 import type { StreamingQuery } from '../stream/streaming-query.js';
-import type { TriggerSpec } from '../stream/trigger.js';
+import { DEFAULT_TRIGGER, parseTrigger, type TriggerSpec } from '../stream/trigger.js';
 import type { MemoryStream } from './memory-stream.js';
 import { failureReport, rowsEqualAsMultiset, sameRows, type Row } from './report.js';
 
@@ -84,6 +84,24 @@ export async function testStream(df: DataFrame, outputMode: OutputMode, actions:
     }
   };
   const timeoutMs = options.timeoutMs ?? 30_000;
+  /**
+   * With a free-running trigger, also lets the query go idle (Spark's processAllAvailable), so the
+   * no-data batch a moved watermark calls for has run before a check. A processingTime trigger on
+   * the manual clock runs only when the test advances the clock, so there is nothing to wait for.
+   */
+  const settle = async (q: StreamingQuery): Promise<void> => {
+    const t = trigger ? parseTrigger(trigger) : DEFAULT_TRIGGER;
+    if (t.kind !== 'processingTime' || t.intervalMs > 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for the query to go idle`)), timeoutMs);
+    });
+    try {
+      await Promise.race([q.processAllAvailable(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   const start = (): void => {
     let w = df.writeStream.outputMode(outputMode).option('checkpointLocation', checkpoint).withSink(sink).withClock(clock);
     if (trigger) w = w.trigger(trigger);
@@ -103,6 +121,7 @@ export async function testStream(df: DataFrame, outputMode: OutputMode, actions:
         case 'check': {
           if (!query) throw new Error('the query is not running; add startStream() before checking');
           await awaitAdded(query);
+          await settle(query);
           const got = a.which === 'all' ? sink.allRows() : a.which === 'last' ? sink.latestBatchRows() : sink.rowsSinceBatch(lastChecked);
           lastChecked = sink.latestBatchId ?? -1;
           const actual = rowsOf(got);

@@ -45,6 +45,10 @@ export class KeyIndex {
       return this.mapOneNumber(c0, keys[0]!, numRows, this.hashRows(keys, numRows), out);
     }
     if (this.cols.length === 1 && c0 instanceof StringKeyColumn) return this.mapOneString(c0, keys[0]!, numRows, out);
+    const c1 = this.cols[1];
+    if (this.cols.length === 2 && c0 instanceof NumKeyColumn && c1 instanceof NumKeyColumn && keys[0]!.validity === null && keys[1]!.validity === null) {
+      return this.mapTwoNumbers(c0, c1, keys, numRows, this.hashRows(keys, numRows), out);
+    }
     const h = this.hashRows(keys, numRows);
     for (let i = 0; i < numRows; i++) {
       const hh = h[i]!;
@@ -175,6 +179,38 @@ export class KeyIndex {
           }
         }
         s = (s + 1) & this.mask;
+      }
+    }
+    return this.count;
+  }
+
+  // Two numeric keys without nulls (a window start and an id, say): equality inlined, as for one number.
+  private mapTwoNumbers(c0: NumKeyColumn, c1: NumKeyColumn, keys: readonly Vector[], numRows: number, h: Int32Array, out: Int32Array): number {
+    const a = keys[0]!.values as PrimitiveArray;
+    const b = keys[1]!.values as PrimitiveArray;
+    let slots = this.slots;
+    let mask = this.mask;
+    let groupHash = this.groupHash;
+    for (let i = 0; i < numRows; i++) {
+      const hh = h[i]!;
+      const x = a[i]!;
+      const y = b[i]!;
+      let s = hh & mask;
+      for (;;) {
+        const id = slots[s]!;
+        if (id === EMPTY) {
+          out[i] = this.insert(keys, i, hh, s);
+          slots = this.slots;
+          mask = this.mask;
+          groupHash = this.groupHash;
+          break;
+        }
+        if (groupHash[id] === hh && c0.store.valid[id] === 1 && c1.store.valid[id] === 1) {
+          const sx = (c0.store.values as PrimitiveArray)[id]!;
+          const sy = (c1.store.values as PrimitiveArray)[id]!;
+          if ((x === sx || (x !== x && sx !== sx)) && (y === sy || (y !== y && sy !== sy))) { out[i] = id; break; }
+        }
+        s = (s + 1) & mask;
       }
     }
     return this.count;

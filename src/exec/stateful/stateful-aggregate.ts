@@ -37,6 +37,7 @@ export function runStatefulAggregate(plan: StatefulAggregateExec, inputs: readon
   // With a watermark (and not in complete mode, which keeps everything), late rows are dropped and expired groups evicted.
   const timeKey = mode === 'complete' ? undefined : plan.eventTimeKey;
   const watermarkMicros = (opts.stream?.watermarkMs ?? 0) * 1000;
+  const lateMicros = (opts.stream?.lateWatermarkMs ?? 0) * 1000;
   let dropped = 0;
   const schemas = aggregateStateSchemas(plan);
   const { widths } = schemas;
@@ -50,7 +51,7 @@ export function runStatefulAggregate(plan: StatefulAggregateExec, inputs: readon
     let vecs = evaluate(plan, 'pre', pre, b, opts);
     let n = b.numRows;
     if (timeKey) {
-      const keep = notLate(timeKey, vecs[timeKey.index]!, n, watermarkMicros);
+      const keep = notLate(timeKey, vecs[timeKey.index]!, n, lateMicros);
       if (keep) {
         dropped += n - keep.length;
         vecs = vecs.map((v) => takeVector(v, keep));

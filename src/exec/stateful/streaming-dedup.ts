@@ -22,19 +22,25 @@ export function dedupStateSchemas(plan: StreamingDedupExec): { keySchema: Struct
  * within the batch passes if no earlier batch saw the key; passing keys are
  * saved. Output keeps input order (append mode).
  */
-export function runStreamingDedup(plan: StreamingDedupExec, batch: RecordBatch, state: OperatorState, batchId: number, watermarkMs: number, dropped: Map<number, number>): RecordBatch {
+export function runStreamingDedup(plan: StreamingDedupExec, batch: RecordBatch, state: OperatorState, batchId: number, watermarks: { evictMs: number; lateMs: number }, dropped: Map<number, number>): RecordBatch {
+  const out = dedupBatch(plan, batch, state, batchId, watermarks.lateMs * 1000, dropped);
+  // Evicted after this batch's keys are saved: a row between the two watermarks was kept above, and its key
+  // can go now, since any later copy of it is late for the next batch.
+  const within = plan.withinWatermark;
+  if (within || plan.eventTimeKey) evict(plan, state, within ? { index: plan.keys.length, kind: 'timestamp' } : plan.eventTimeKey!, watermarks.evictMs * 1000);
+  return out;
+}
+
+function dedupBatch(plan: StreamingDedupExec, batch: RecordBatch, state: OperatorState, batchId: number, lateMicros: number, dropped: Map<number, number>): RecordBatch {
   // With a watermarked event-time column in the key, late rows are dropped and expired keys evicted.
   const timeKey = plan.eventTimeKey;
   const within = plan.withinWatermark;
-  const watermarkMicros = watermarkMs * 1000;
   let input = batch;
   const eventColumn = within ? within.column : timeKey ? plan.keys[timeKey.index]! : -1;
   if (eventColumn >= 0) {
-    const keep = notLate(TIMESTAMP_KEY, batch.columns[eventColumn]!, batch.numRows, watermarkMicros);
+    const keep = notLate(TIMESTAMP_KEY, batch.columns[eventColumn]!, batch.numRows, lateMicros);
     if (keep) input = takeBatch(batch, keep);
     dropped.set(plan.operatorId, batch.numRows - input.numRows);
-    // Within watermark, a key expires at its stored time (value column); otherwise when its event time passes.
-    evict(plan, state, within ? { index: plan.keys.length, kind: 'timestamp' } : timeKey!, watermarkMicros);
   }
   if (input.numRows === 0) return input;
   const keyCols = plan.keys.map((k) => input.columns[k]!);
@@ -77,7 +83,10 @@ function expiryOf(time: Vector, partIdx: Int32Array, newIdx: Int32Array, first: 
   return { type: LongType, length: out.length, values: out, validity: null };
 }
 
-/** Forgets keys whose event time is at or below the watermark: no row that old can arrive any more. */
+/**
+ * Forgets keys whose event time is at or below the watermark: no row that old can arrive any more.
+ * Within watermark, a key expires at its stored time (the value column); otherwise when its event time passes.
+ */
 function evict(plan: StreamingDedupExec, state: OperatorState, timeKey: EventTimeKey, watermarkMicros: number): void {
   for (let p = 0; p < state.numPartitions; p++) {
     const store = state.store(p);
