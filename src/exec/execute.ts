@@ -7,8 +7,8 @@ import type { Stage } from './compile.js';
 import { evaluate, pipelineRunner, scratchRunner, type ExecOptions } from './pipeline.js';
 import { distinctIndices } from '../core/hash/distinct.js';
 import { runJoin } from './join/join-exec.js';
-import { runGenerate } from './generate.js';
-import { physicalChildren, type AggregateExec, type JoinExec, type PhysicalPlan, type SortExec } from './physical.js';
+import { runGenerate, runSplitExplode } from './generate.js';
+import { physicalChildren, type AggregateExec, type GenerateExec, type JoinExec, type PhysicalPlan, type SortExec } from './physical.js';
 import { SpateError } from '../core/errors.js';
 import type { OutputMode } from '../sinks/sink.js';
 import type { OperatorState } from './stateful/operator-state.js';
@@ -38,7 +38,7 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
     }
     case 'generate': {
       const input = await execute(plan.child, opts);
-      return input.map((b) => runGenerate(plan, b, evaluate(plan, 'input', [plan.input], b, opts)[0]!));
+      return input.map((b) => generate(plan, b, opts));
     }
     case 'aggregate':
       if (plan.child.kind === 'sessionWindow' && plan.child.mergeKeys !== null) {
@@ -85,7 +85,7 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
       return runSessionWindow(plan, await execute(plan.child, opts), opts);
     case 'sessionAggregate': {
       const s = streamContext(opts, plan.operatorId);
-      return [runSessionAggregate(plan, await execute(plan.child, opts), s.state, s.mode, opts)];
+      return [runSessionAggregate(plan, await execute(plan.child.child, opts), s.state, s.mode, opts)];
     }
     case 'streamScan': {
       const data = opts.stream?.inputs.get(plan.relationId);
@@ -94,7 +94,7 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
     }
     case 'statefulAggregate': {
       const s = streamContext(opts, plan.operatorId);
-      return [runStatefulAggregate(plan, await execute(plan.child, opts), s.state, s.mode, opts)];
+      return [await runStatefulAggregate(plan, (fn) => forEachBatch(plan.child, opts, fn), s.state, s.mode, opts)];
     }
     case 'streamingDedup': {
       const s = streamContext(opts, plan.operatorId);
@@ -191,15 +191,43 @@ async function aggregate(plan: AggregateExec, opts: ExecOptions): Promise<Record
   return finish(virtual);
 }
 
-/** Runs `plan` and hands each output batch to `fn`; a join streams, and its batches are valid only during the call. */
+/**
+ * Rows of input per slice through explode: each slice's output, and the short-lived strings it holds,
+ * is consumed before the next is made, so the young generation stays small and garbage collection cheap.
+ */
+const GENERATE_SLICE_ROWS = 8192;
+
+function generate(plan: GenerateExec, b: RecordBatch, opts: ExecOptions): RecordBatch {
+  if (plan.splitOn) return runSplitExplode(plan, b, evaluate(plan, 'str', [plan.splitOn.str], b, opts)[0]!);
+  return runGenerate(plan, b, evaluate(plan, 'input', [plan.input], b, opts)[0]!);
+}
+
+/**
+ * Runs `plan` and hands each output batch to `fn` as it is made: joins, filters, projects, explode,
+ * windows and watermarks stream batch by batch (explode in slices) instead of materialising their
+ * whole output first. A batch is valid only during the call.
+ */
 async function forEachBatch(plan: PhysicalPlan, opts: ExecOptions, fn: (b: RecordBatch) => void): Promise<void> {
-  if (plan.kind === 'join') {
-    const left = await executeSide(plan.left, opts);
-    const right = await executeSide(plan.right, opts);
-    runJoin(plan, left, right, opts, fn, true);
-    return;
+  switch (plan.kind) {
+    case 'join': {
+      const left = await executeSide(plan.left, opts);
+      const right = await executeSide(plan.right, opts);
+      runJoin(plan, left, right, opts, fn, true);
+      return;
+    }
+    case 'project': case 'filter': {
+      const { stages, source } = collectPipeline(plan);
+      const run = pipelineRunner(plan, 'main', source.schema, stages, opts);
+      return forEachBatch(source, opts, (b) => fn(run(b)));
+    }
+    case 'generate':
+      return forEachBatch(plan.child, opts, (b) => {
+        if (b.numRows <= GENERATE_SLICE_ROWS) { fn(generate(plan, b, opts)); return; }
+        for (let lo = 0; lo < b.numRows; lo += GENERATE_SLICE_ROWS) fn(generate(plan, sliceBatch(b, lo, lo + GENERATE_SLICE_ROWS), opts));
+      });
+    default:
+      for (const b of await execute(plan, opts)) fn(b);
   }
-  for (const b of await execute(plan, opts)) fn(b);
 }
 
 async function join(plan: JoinExec, opts: ExecOptions): Promise<RecordBatch[]> {

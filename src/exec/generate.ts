@@ -53,12 +53,46 @@ export function runGenerate(plan: GenerateExec, batch: RecordBatch, input: Vecto
       }
     }
   }
-  const base = takeBatch(batch, idx);
-  const gen = plan.schema.fields.slice(batch.columns.length);
-  const cols: Vector[] = [...base.columns];
+  const cols: Vector[] = plan.keepChild ? [...takeBatch(batch, idx).columns] : [];
+  const gen = plan.schema.fields.slice(cols.length);
   let g = 0;
   if (plan.position) cols.push(vectorFromValues(gen[g++]!.dataType, pos));
   cols.push(vectorFromValues(gen[g++]!.dataType, first));
   if (isMap) cols.push(vectorFromValues(gen[g++]!.dataType, second));
+  return makeBatch(plan.schema, cols, total);
+}
+
+/**
+ * explode(split(str, separator)) with a plain separator (not outer, no
+ * position): the words are cut out of each string with indexOf, as
+ * String.prototype.split would, straight into the output column — no array
+ * per row. A null string gives no row.
+ */
+export function runSplitExplode(plan: GenerateExec, batch: RecordBatch, str: Vector): RecordBatch {
+  const n = batch.numRows;
+  const sep = plan.splitOn!.separator;
+  const step = sep.length;
+  const vals = str.values as (string | null)[];
+  const valid = str.validity;
+  const words: string[] = [];
+  const rowOf: number[] = [];
+  const keep = plan.keepChild;
+  for (let i = 0; i < n; i++) {
+    const s = vals[i];
+    if ((valid !== null && valid[i] === 0) || s === null || s === undefined) continue;
+    let a = 0;
+    for (;;) {
+      const b = s.indexOf(sep, a);
+      if (b < 0) { words.push(a === 0 ? s : s.substring(a)); break; }
+      words.push(s.substring(a, b));
+      if (keep) rowOf.push(i);
+      a = b + step;
+    }
+    if (keep) rowOf.push(i);
+  }
+  const total = words.length;
+  const wordField = plan.schema.fields[plan.schema.fields.length - 1]!;
+  const wordVec: Vector = { type: wordField.dataType, length: total, values: words, validity: null };
+  const cols = keep ? [...takeBatch(batch, Int32Array.from(rowOf)).columns, wordVec] : [wordVec];
   return makeBatch(plan.schema, cols, total);
 }

@@ -65,7 +65,7 @@ export interface FilterExec extends Base { readonly kind: 'filter'; readonly chi
 
 /**
  * explode / posexplode (outer or not) of an array or map: output is the
- * child's columns followed by the generated ones (pos?, col | key, value).
+ * child's columns (unless pruned) followed by the generated ones (pos?, col | key, value).
  */
 export interface GenerateExec extends Base {
   readonly kind: 'generate';
@@ -73,6 +73,10 @@ export interface GenerateExec extends Base {
   readonly input: Bound;
   readonly outer: boolean;
   readonly position: boolean;
+  /** False when nothing above reads the child's columns: the output is the generated columns alone. */
+  readonly keepChild: boolean;
+  /** explode(split(str, plain separator)): the words are cut from `str` directly, with no array per row. */
+  readonly splitOn?: { readonly str: Bound; readonly separator: string };
 }
 
 /** One aggregate call: its resolved function and argument expressions over the child. */
@@ -141,11 +145,13 @@ export interface SessionWindowExec extends Base {
 /**
  * A streaming aggregation over session windows: the aggregate's fields, the
  * position of the session_window column among its keys, and the id of its
- * state. Its child yields each row's own session; sessions of a key merge
- * within the batch and with the stored sessions they overlap.
+ * state. Its child gives each row's own session (the operator reads the
+ * child's input and computes them itself, with no struct per row); sessions
+ * of a key merge within the batch and with the stored sessions they overlap.
  */
-export interface SessionAggregateExec extends Omit<AggregateExec, 'kind'> {
+export interface SessionAggregateExec extends Omit<AggregateExec, 'kind' | 'child'> {
   readonly kind: 'sessionAggregate';
+  readonly child: SessionWindowExec;
   readonly operatorId: number;
   readonly sessionKey: number;
 }

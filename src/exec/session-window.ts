@@ -182,7 +182,8 @@ export function aggregateSessions(plan: AggregateExec & { child: SessionWindowEx
   return finish(makeBatch(virtualSchema, [...keys, ...accs.map((a) => a.evaluate(m.count))], m.count));
 }
 
-function refersTo(b: Bound, index: number): boolean {
+/** True when the expression reads input column `index`. */
+export function refersTo(b: Bound, index: number): boolean {
   switch (b.kind) {
     case 'ref': return b.index === index;
     case 'lit': return false;

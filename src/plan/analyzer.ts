@@ -3,7 +3,8 @@ import { BooleanType, IntegerType, StructType, StructField, simpleString, widerT
 import { boundDisplay, type Bound, type BoundRef } from '../exec/bound.js';
 import { castTo } from '../exec/functions/index.js';
 import type { FunctionContext } from '../exec/functions/function.js';
-import type { PhysicalPlan } from '../exec/physical.js';
+import type { GenerateExec, PhysicalPlan } from '../exec/physical.js';
+import { plainSplitSeparator } from '../exec/functions/string-regex.js';
 import { analyzeAggregate, containsAggregate } from './analyze-aggregate.js';
 import { analyzeJoin } from './analyze-join.js';
 import { extractWindow } from './analyze-window.js';
@@ -136,7 +137,8 @@ function analyzeProject(p: Project, original: Analyzed, ctx: FunctionContext): A
     if (exprs.filter((e) => generatorCall(e) !== undefined).length > 1) {
       throw new AnalysisException('MULTIPLE_GENERATORS', 'Only one generator (explode, posexplode, ...) is allowed per select(...); split it into two selects.');
     }
-    input = analyzeGenerate(p.id, exprs[genIdx]!, child, ctx);
+    // A select of the generator alone reads none of the child's columns: they are not repeated per element.
+    input = analyzeGenerate(p.id, exprs[genIdx]!, child, ctx, exprs.length > 1);
   }
   const scope: BindScope = { attrs: input.attrs, where: 'select(...)', ctx };
   const bound: Bound[] = [];
@@ -144,7 +146,8 @@ function analyzeProject(p: Project, original: Analyzed, ctx: FunctionContext): A
   exprs.forEach((e, i) => {
     if (i === genIdx) {
       const names = generatorNames(e);
-      const first = child.attrs.length;
+      const plan = input.plan as GenerateExec;
+      const first = plan.keepChild ? child.attrs.length : 0;
       const count = input.attrs.length - first;
       for (let k = 0; k < count; k++) {
         const a = input.attrs[first + k]!;
@@ -180,7 +183,7 @@ function generatorNames(e: Expr): readonly string[] | undefined {
 }
 
 /** explode/posexplode: child columns followed by pos?, col (array) or key, value (map). */
-function analyzeGenerate(id: number, e: Expr, child: Analyzed, ctx: FunctionContext): Analyzed {
+function analyzeGenerate(id: number, e: Expr, child: Analyzed, ctx: FunctionContext, keepChild: boolean): Analyzed {
   const g = generatorCall(e)!;
   const spec = GENERATORS.get(g.name)!;
   const input = bindExpr(g.arg, { attrs: child.attrs, where: `${g.name}(...)`, ctx });
@@ -200,9 +203,15 @@ function analyzeGenerate(id: number, e: Expr, child: Analyzed, ctx: FunctionCont
     throw new AnalysisException('ALIAS_COUNT_MISMATCH',
       `${g.name}() produces ${gen.length} column(s) (${gen.map((a) => a.name).join(', ')}) but ${names.length} alias name(s) were given.`);
   }
-  const attrs = [...child.attrs, ...gen];
+  const attrs = keepChild ? [...child.attrs, ...gen] : gen;
+  const [, pattern, limit] = input.kind === 'call' && input.name === 'split' ? input.args : [];
+  const separator = !spec.outer && !spec.position && pattern?.kind === 'lit' && (limit === undefined || limit.kind === 'lit')
+    ? plainSplitSeparator(pattern.value, limit === undefined ? -1 : (limit as Bound & { kind: 'lit' }).value) : undefined;
   return {
-    plan: { kind: 'generate', schema: attrsToSchema(attrs), child: child.plan, input, outer: spec.outer, position: spec.position },
+    plan: {
+      kind: 'generate', schema: attrsToSchema(attrs), child: child.plan, input, outer: spec.outer, position: spec.position, keepChild,
+      ...(separator !== undefined ? { splitOn: { str: (input as Bound & { kind: 'call' }).args[0]!, separator } } : {}),
+    },
     attrs,
   };
 }

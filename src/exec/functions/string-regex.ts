@@ -66,18 +66,22 @@ export function javaSplit(s: string, re: RegExp, limit: number): string[] {
   return out;
 }
 
+/**
+ * The separator when split(str, pattern, limit) can split like String.prototype.split: a literal
+ * pattern with no regex syntax and no positive limit (Java's split with a negative limit keeps
+ * trailing empty strings too), so no regex runs per row. undefined otherwise.
+ */
+export function plainSplitSeparator(pattern: unknown, limit: unknown): string | undefined {
+  return typeof pattern === 'string' && pattern !== '' && !/[\\^$.|?*+()[\]{}]/.test(pattern) && typeof limit === 'number' && limit <= 0 ? pattern : undefined;
+}
+
 const split: ScalarFunction = {
   name: 'split', minArgs: 2, maxArgs: 3,
   resolve(args) {
     const argTypes = [coerceArg('split', 0, args[0]!, S), coerceArg('split', 1, args[1]!, S)];
     if (args[2]) argTypes.push(coerceArg('split', 2, args[2], IntegerType));
-    const pattern = constValue(args[1]);
-    const limit = args[2] === undefined ? -1 : constValue(args[2]);
-    // A pattern with no regex syntax and no positive limit splits like String.prototype.split
-    // (Java's split with a negative limit keeps trailing empty strings too): no regex per row.
-    if (typeof pattern === 'string' && pattern !== '' && !/[\\^$.|?*+()[\]{}]/.test(pattern) && typeof limit === 'number' && limit <= 0) {
-      return { type: ArrayType(S, false), argTypes, impl: (s: string) => s.split(pattern) };
-    }
+    const pattern = plainSplitSeparator(constValue(args[1]), args[2] === undefined ? -1 : constValue(args[2]));
+    if (pattern !== undefined) return { type: ArrayType(S, false), argTypes, impl: (s: string) => s.split(pattern) };
     const re = regexSource('split', pattern, 'g');
     return { type: ArrayType(S, false), argTypes, impl: (s: string, p: string, lim = -1) => javaSplit(s, re(p), lim) };
   },

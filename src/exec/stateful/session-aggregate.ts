@@ -1,13 +1,12 @@
 import { concatBatches, makeBatch, takeBatch, type RecordBatch } from '../../core/batch.js';
 import { SpateError } from '../../core/errors.js';
 import { StructField, StructType, TimestampType } from '../../core/types.js';
-import { takeVector, type Vector } from '../../core/vector.js';
+import { nullVector, takeVector, type Vector } from '../../core/vector.js';
 import type { OutputMode } from '../../sinks/sink.js';
 import type { GroupAccumulator } from '../aggregate/aggregate-function.js';
 import type { SessionAggregateExec } from '../physical.js';
 import { evaluate, pipelineRunner, type ExecOptions } from '../pipeline.js';
-import { groupIds, mergeSessions, sessionColumn } from '../session-window.js';
-import { expired } from './event-time.js';
+import { groupIds, mergeSessions, refersTo, rowSessions, sessionColumn } from '../session-window.js';
 import type { OperatorState } from './operator-state.js';
 
 /**
@@ -44,40 +43,44 @@ export function sessionStateSchemas(plan: SessionAggregateExec): { keySchema: St
 export function runSessionAggregate(plan: SessionAggregateExec, inputs: readonly RecordBatch[], state: OperatorState, mode: OutputMode, opts: ExecOptions): RecordBatch {
   if (mode === 'update') throw new SpateError('UNSUPPORTED_STREAMING_OPERATION', 'Update output mode is not supported for session windows; use append or complete mode.');
   const sk = plan.sessionKey;
-  const nk = plan.keys.length;
+  const sw = plan.child;
   // Complete mode keeps everything, and takes late rows too, as for other aggregations.
   const timed = mode !== 'complete' && plan.eventTimeKey?.index === sk;
   const evictMicros = (opts.stream?.watermarkMs ?? 0) * 1000;
   const lateMicros = (opts.stream?.lateWatermarkMs ?? opts.stream?.watermarkMs ?? 0) * 1000;
   const schemas = sessionStateSchemas(plan);
-  const input = concatBatches(plan.child.schema, inputs);
-  let n = input.numRows;
-  let vecs = n === 0 ? [] : evaluate(plan, 'pre', [...plan.keys, ...plan.aggs.flatMap((a) => a.args)], input, opts);
-  let start = new Float64Array(n);
-  let end = new Float64Array(n);
-  if (n > 0) {
-    const pairs = vecs[sk]!.values as (readonly number[])[];
-    for (let i = 0; i < n; i++) { start[i] = pairs[i]![0]!; end[i] = pairs[i]![1]!; }
-  }
+  // Each row's own session straight from the input (no struct per row); late ones are left out.
+  const input = concatBatches(sw.child.schema, inputs);
+  const rs = rowSessions(sw, input, opts);
+  let rows = rs.rows;
+  let { start, end } = rs;
   let dropped = 0;
-  if (timed && n > 0) {
+  if (timed) {
     let kept = 0;
-    for (let i = 0; i < n; i++) if (end[i]! > lateMicros) kept++;
-    if (kept < n) {
-      const keep = new Int32Array(kept);
-      for (let i = 0, k = 0; i < n; i++) if (end[i]! > lateMicros) keep[k++] = i;
-      vecs = vecs.map((v) => takeVector(v, keep));
-      start = start.filter((_, i) => end[i]! > lateMicros);
-      end = end.filter((e) => e > lateMicros);
-      dropped = n - kept;
-      n = kept;
+    for (let i = 0; i < rows.length; i++) if (end[i]! > lateMicros) kept++;
+    if (kept < rows.length) {
+      const r = new Int32Array(kept);
+      const s = new Float64Array(kept);
+      const e = new Float64Array(kept);
+      for (let i = 0, k = 0; i < rows.length; i++) if (end[i]! > lateMicros) { r[k] = rows[i]!; s[k] = start[i]!; e[k] = end[i]!; k++; }
+      dropped = rows.length - kept;
+      rows = r; start = s; end = e;
     }
   }
+  const n = rows.length;
   opts.stream?.droppedByWatermark.set(plan.operatorId, dropped);
   if (n > 0) {
-    let off = nk;
+    // Keys and arguments are bound over the input plus the session column, which only an argument may read.
+    const sessionIndex = sw.schema.fields.length - 1;
+    const sessionType = sw.schema.fields[sessionIndex]!.dataType;
+    const argsUseSession = plan.aggs.some((a) => a.args.some((b) => refersTo(b, sessionIndex)));
+    const taken = takeBatch(input, rows);
+    const withSession = makeBatch(sw.schema, [...taken.columns, argsUseSession ? sessionColumn(sessionType, start, end, null, n) : nullVector(sessionType, n)], n);
+    const others = plan.keys.filter((_, i) => i !== sk);
+    const vecs = evaluate(plan, 'pre', [...others, ...plan.aggs.flatMap((a) => a.args)], withSession, opts);
+    let off = others.length;
     const args = plan.aggs.map((a) => { const v = vecs.slice(off, off + a.args.length); off += a.args.length; return v; });
-    mergeIntoState(plan, state, schemas, vecs.slice(0, nk).filter((_, i) => i !== sk), start, end, args, n);
+    mergeIntoState(plan, state, schemas, vecs.slice(0, others.length), start, end, args, n);
   }
   if (mode === 'complete') {
     const rowSchema = StructType([...schemas.keySchema.fields, ...schemas.valueSchema.fields]);
@@ -156,7 +159,8 @@ function mergeIntoState(
   }
   importSlots.forEach((slots, p) => {
     if (slots.length === 0) return;
-    const values = state.store(p).values().slice(1).map((v) => takeVector(v, Int32Array.from(slots)));
+    const at = Int32Array.from(slots);
+    const values = state.store(p).values().slice(1).map((v) => takeVector(v, at));
     importInto(accs, schemas.widths, values, Int32Array.from(importIds[p]!), changed);
   });
   const bsMap = new Int32Array(bs.count);
@@ -172,12 +176,20 @@ function mergeIntoState(
   });
   const sessionIdx = new Int32Array(changed);
   for (let s = 0; s < fin.count; s++) if (finalId[s]! >= 0) sessionIdx[finalId[s]!] = s;
-  const sessGroups = Int32Array.from(sessionIdx, (s) => fin.group[s]!);
+  const sessGroups = new Int32Array(changed);
+  const sessStart = new Float64Array(changed);
+  const sessEnd = new Float64Array(changed);
+  for (let i = 0; i < changed; i++) {
+    const s = sessionIdx[i]!;
+    sessGroups[i] = fin.group[s]!;
+    sessStart[i] = fin.start[s]!;
+    sessEnd[i] = fin.end[s]!;
+  }
   const rowSchema = StructType([...schemas.keySchema.fields, ...schemas.valueSchema.fields]);
   const rows = makeBatch(rowSchema, [
     ...groupKeys.map((v) => takeVector(v, sessGroups)),
-    { type: TimestampType, length: changed, values: Float64Array.from(sessionIdx, (s) => fin.start[s]!), validity: null },
-    { type: TimestampType, length: changed, values: Float64Array.from(sessionIdx, (s) => fin.end[s]!), validity: null },
+    { type: TimestampType, length: changed, values: sessStart, validity: null },
+    { type: TimestampType, length: changed, values: sessEnd, validity: null },
     ...accs.flatMap((a) => a.exportState(changed)),
   ], changed);
   const rowsOf: number[][] = byPart.map(() => []);
@@ -190,16 +202,21 @@ function evictExpired(plan: SessionAggregateExec, state: OperatorState, schemas:
   const nOther = plan.keys.length - 1;
   const rowSchema = StructType([...schemas.keySchema.fields, ...schemas.valueSchema.fields]);
   const parts: RecordBatch[] = [];
-  const endKey = { index: nOther + 1, kind: 'timestamp' as const };
   for (let p = 0; p < state.numPartitions && watermarkMicros > -Infinity; p++) {
     const store = state.store(p);
     if (store.numKeys === 0) continue;
-    const rows = store.rows();
-    const gone = expired(endKey, rows.columns[nOther + 1]!, rows.numRows, watermarkMicros);
-    if (gone.length === 0) continue;
-    const out = takeBatch(rows, gone);
-    parts.push(out);
-    store.remove(out.columns.slice(0, nOther + 1), gone.length);
+    // Scan the end column in place and copy out only the expired sessions.
+    const values = store.values();
+    const ends = values[0]!.values as Float64Array;
+    const slots = values[0]!.length;
+    let count = 0;
+    for (let s = 0; s < slots; s++) if (ends[s]! <= watermarkMicros && store.isLive(s)) count++;
+    if (count === 0) continue;
+    const gone = new Int32Array(count);
+    for (let s = 0, k = 0; s < slots; s++) if (ends[s]! <= watermarkMicros && store.isLive(s)) gone[k++] = s;
+    const keys = store.keys().map((v) => takeVector(v, gone));
+    parts.push(makeBatch(rowSchema, [...keys, ...values.map((v) => takeVector(v, gone))], count));
+    store.remove(keys, count);
   }
   return outputOf(plan, schemas.widths, concatBatches(rowSchema, parts), opts);
 }

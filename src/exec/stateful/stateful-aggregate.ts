@@ -33,7 +33,7 @@ export function aggregateStateSchemas(plan: StatefulAggregateExec): { keySchema:
  * Work per batch is proportional to the batch's keys, except complete mode,
  * which re-evaluates all state as Spark does.
  */
-export function runStatefulAggregate(plan: StatefulAggregateExec, inputs: readonly RecordBatch[], state: OperatorState, mode: OutputMode, opts: ExecOptions): RecordBatch {
+export async function runStatefulAggregate(plan: StatefulAggregateExec, forEachInput: (fn: (b: RecordBatch) => void) => Promise<void>, state: OperatorState, mode: OutputMode, opts: ExecOptions): Promise<RecordBatch> {
   // With a watermark (and not in complete mode, which keeps everything), late rows are dropped and expired groups evicted.
   const timeKey = mode === 'complete' ? undefined : plan.eventTimeKey;
   const watermarkMicros = (opts.stream?.watermarkMs ?? 0) * 1000;
@@ -45,8 +45,9 @@ export function runStatefulAggregate(plan: StatefulAggregateExec, inputs: readon
   const partial = new HashAggregator(plan.keys.map((k) => k.type), plan.aggs.map((a) => a.fn));
   const pre = [...plan.keys, ...plan.aggs.flatMap((a) => a.args)];
   let rowsIn = 0;
-  for (const b of inputs) {
-    if (b.numRows === 0) continue;
+  // Input batches are aggregated as they are made (each is valid only during the call).
+  await forEachInput((b) => {
+    if (b.numRows === 0) return;
     rowsIn += b.numRows;
     let vecs = evaluate(plan, 'pre', pre, b, opts);
     let n = b.numRows;
@@ -61,7 +62,7 @@ export function runStatefulAggregate(plan: StatefulAggregateExec, inputs: readon
     let off = plan.keys.length;
     const args = plan.aggs.map((a) => { const v = vecs.slice(off, off + a.args.length); off += a.args.length; return v; });
     if (n > 0) partial.add(vecs.slice(0, plan.keys.length), args, n);
-  }
+  });
   opts.stream?.droppedByWatermark.set(plan.operatorId, dropped);
   const groups = rowsIn - dropped === 0 ? 0 : partial.numGroups;
   const keys: Vector[] = plan.keys.length === 0 ? [constantVector(IntegerType, 0, groups)] : partial.keyVectors();
