@@ -74,7 +74,7 @@ function replaceChildren(p: PhysicalPlan, kids: readonly PhysicalPlan[]): Physic
  */
 export function checkStreamingPlan(plan: PhysicalPlan, mode: OutputMode): void {
   const aggs: PhysicalPlan[] = [];
-  const walk = (p: PhysicalPlan, aboveAggregate: boolean): void => {
+  const walk = (p: PhysicalPlan): void => {
     const streaming = readsStream(p);
     switch (p.kind) {
       case 'aggregate':
@@ -105,15 +105,17 @@ export function checkStreamingPlan(plan: PhysicalPlan, mode: OutputMode): void {
         }
         if (t === 'right' && ls) throw unsupported('A right outer join with a streaming DataFrame on the left is not supported; swap the sides and use a left outer join.');
         if (t === 'full' && (ls || rs)) throw unsupported('Full outer joins with a streaming DataFrame are not supported; use an inner or left outer join with the stream on the left.');
-        if (aboveAggregate && (ls || rs)) throw unsupported('Joins after a streaming aggregation are not supported; join before aggregating.');
+        if ((ls || rs) && (containsStreamingAggregate(p.left) || containsStreamingAggregate(p.right))) {
+          throw unsupported('Joins after a streaming aggregation are not supported; join before aggregating.');
+        }
         break;
       }
       default:
         break;
     }
-    for (const c of physicalChildren(p)) walk(c, aboveAggregate || p.kind === 'aggregate');
+    for (const c of physicalChildren(p)) walk(c);
   };
-  walk(plan, false);
+  walk(plan);
   checkStreamingSessionWindows(plan, mode);
   checkChainedStatefulOperators(plan, mode);
   if (mode === 'complete' && aggs.length === 0) {

@@ -25,6 +25,24 @@ test('stream-static inner and left joins reuse the static side every batch', asy
   assert.throws(() => dim.join(input2.toDF(), 'id', 'left').writeStream.format('console').start(), /stream on the right is not supported|put the stream on the left/);
 });
 
+test('a stream-static join feeds a windowed aggregation (YSB shape); a join after an aggregation is rejected', async () => {
+  const input = new MemoryStream(spark, 'ad INT, kind STRING, t TIMESTAMP');
+  const campaigns = spark.createDataFrame([[1, 10], [2, 10], [3, 30]], 'ad INT, campaign INT');
+  const at = (s: number) => new Date(Date.UTC(2024, 0, 1) + s * 1000);
+  const df = input.toDF().withWatermark('t', '10 seconds').filter(F.col('kind').eq('view')).join(campaigns, 'ad')
+    .groupBy(F.window('t', '10 seconds'), 'campaign').count();
+  const w = (s: number) => ({ start: at(s), end: at(s + 10) });
+  await testStream(df, 'append', [
+    addData(input, [1, 'view', at(1)], [2, 'view', at(5)], [3, 'click', at(6)], [3, 'view', at(9)], [4, 'view', at(2)]),
+    checkAnswer(),
+    // 25 moves the watermark to 15: the window [0, 10) is final.
+    addData(input, [1, 'view', at(25)]),
+    checkAnswer([w(0), 10, 2], [w(0), 30, 1]),
+  ]);
+  const counts = input.toDF().groupBy('ad').count();
+  assert.throws(() => counts.join(campaigns, 'ad').writeStream.format('console').outputMode('complete').start(), /Joins after a streaming aggregation/);
+});
+
 test('a processingTime trigger runs batches as the manual clock passes each interval', async () => {
   const input = new MemoryStream(spark, 'k STRING');
   const clock = new ManualClock(0);
