@@ -161,9 +161,11 @@ export function aggregateSessions(plan: AggregateExec & { child: SessionWindowEx
   const m = mergeSessions(g.ids, rs.start, rs.end, n);
   const sessionType = sw.schema.fields[sw.schema.fields.length - 1]!.dataType;
   const sessionIndex = sw.schema.fields.length - 1;
-  // Aggregate arguments rarely read the session itself; then it needs no struct per row.
+  // Aggregate arguments rarely read the session column; then it needs no struct per row. When they do they see
+  // each row's own session, as in streaming, where later rows may still merge it (min of starts and max of
+  // ends are the merged session's either way).
   const argsUseSession = plan.aggs.some((a) => a.args.some((b) => refersTo(b, sessionIndex)));
-  const sessionVec = argsUseSession ? sessionColumn(sessionType, m.start, m.end, m.sessionOf, n) : nullVector(sessionType, n);
+  const sessionVec = argsUseSession ? sessionColumn(sessionType, rs.start, rs.end, null, n) : nullVector(sessionType, n);
   const withSession = makeBatch(sw.schema, [...rows.columns, sessionVec], n);
   const accs = plan.aggs.map((a) => a.fn.create());
   plan.aggs.forEach((a, j) => accs[j]!.update(m.sessionOf, n, evaluate(plan, `arg${j}`, a.args, withSession, opts), m.count));

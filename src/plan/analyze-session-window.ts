@@ -6,6 +6,7 @@ import { castTo } from '../exec/functions/index.js';
 import type { FunctionContext } from '../exec/functions/function.js';
 import { evalConstant } from '../exec/interpret.js';
 import { readsStream } from '../exec/execute.js';
+import { refersTo } from '../exec/session-window.js';
 import { physicalChildren, type AggregateExec, type PhysicalPlan, type SessionAggregateExec, type SessionWindowExec } from '../exec/physical.js';
 import type { OutputMode } from '../sinks/sink.js';
 import type { Analyzed } from './analyzer.js';
@@ -98,15 +99,6 @@ export function mergeSessionsByKeys(plan: PhysicalPlan, keys: readonly Bound[], 
     }
   }
   return { ...plan, mergeKeys: others };
-}
-
-function refersTo(b: Bound, index: number): boolean {
-  switch (b.kind) {
-    case 'ref': return b.index === index;
-    case 'lit': return false;
-    case 'call': return b.args.some((a) => refersTo(a, index));
-    case 'case': return b.branches.some(([w, t]) => refersTo(w, index) || refersTo(t, index)) || (b.otherwise !== null && refersTo(b.otherwise, index));
-  }
 }
 
 /**
