@@ -1,4 +1,4 @@
-import type { RecordBatch } from '../core/batch.js';
+import { lazyTakeBatch, type RecordBatch } from '../core/batch.js';
 import type { DataType, StructType } from '../core/types.js';
 import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../core/vector.js';
 import type { Bound } from './bound.js';
@@ -35,9 +35,117 @@ interface Slot { readonly v: string; readonly n: string }
 
 type RunFn = (cols: readonly unknown[], valids: readonly (Uint8Array | null)[], n: number, outs: unknown[], outValids: (Uint8Array | null)[], nulls: Uint8Array) => number;
 
-/** Compiles the stages; `schema` is the output schema (the last project's, or the input's when only filters). */
+/**
+ * Compiles the stages; `schema` is the output schema (the last project's, or the input's when only filters).
+ * Two loops are generated: the general one, and — on the first batch whose columns the loop reads have no
+ * null — one that knows it, where null flags fold away and no validity is read or written.
+ */
 export function compilePipeline(input: StructType, stages: readonly Stage[], schema: StructType): CompiledPipeline {
-  const g = new Gen(input);
+  if (stages.length > 0 && stages.every((st) => st.kind === 'filter')) return compileSelection(input, stages, schema);
+  const general = generateLoop(input, stages, schema, false);
+  let noNulls: Loop | undefined;
+  const used = general.used;
+  const types = schema.fields.map((f) => f.dataType);
+  const outCount = types.length;
+  const scratchVals: (PrimitiveArray | unknown[] | null)[] = types.map(() => null);
+  const scratchValids: (Uint8Array | null)[] = types.map(() => null);
+  const runWith = (batch: RecordBatch, scratch: boolean): RecordBatch => {
+    const n = batch.numRows;
+    const cols: unknown[] = new Array<unknown>(batch.columns.length).fill(null);
+    const valids: (Uint8Array | null)[] = new Array<Uint8Array | null>(batch.columns.length).fill(null);
+    let anyValidity = false;
+    for (const c of used) {
+      const v = batch.columns[c]!;
+      cols[c] = v.values;
+      valids[c] = v.validity;
+      if (v.validity !== null) anyValidity = true;
+    }
+    const loop = anyValidity ? general : (noNulls ??= generateLoop(input, stages, schema, true));
+    const { passthrough, mayNull } = loop;
+    const outVals: unknown[] = [];
+    const outValids: (Uint8Array | null)[] = [];
+    for (let c = 0; c < outCount; c++) {
+      if (passthrough[c] !== null) { outVals.push(null); outValids.push(null); continue; }
+      if (!scratch) {
+        outVals.push(allocValues(types[c]!, n));
+        outValids.push(mayNull[c] ? new Uint8Array(n) : null);
+        continue;
+      }
+      let vals = scratchVals[c] ?? null;
+      if (vals === null || vals.length < n) {
+        vals = allocValues(types[c]!, Math.max(n, 1024));
+        scratchVals[c] = vals;
+        scratchValids[c] = null;
+      }
+      // The general loop's scratch validity is made on its first use (the no-null loop never writes one).
+      if (mayNull[c] && (scratchValids[c] === null || scratchValids[c]!.length < vals.length)) scratchValids[c] = new Uint8Array(vals.length);
+      outVals.push(vals);
+      outValids.push(mayNull[c] ? scratchValids[c]! : null);
+    }
+    const nulls = new Uint8Array(outCount);
+    const count = loop.fn(cols, valids, n, outVals, outValids, nulls);
+    const columns: Vector[] = [];
+    for (let c = 0; c < outCount; c++) {
+      const p = passthrough[c];
+      if (p !== null && p !== undefined) {
+        columns.push(batch.columns[p]!);
+        continue;
+      }
+      const vals = outVals[c] as PrimitiveArray | unknown[];
+      const valid = nulls[c] ? outValids[c]! : null;
+      if (scratch) columns.push(scratchVector(types[c]!, vals, valid, count));
+      else columns.push(finishVector(types[c]!, vals, valid, count, n));
+    }
+    return { schema, columns, numRows: count };
+  };
+  return {
+    source: general.src,
+    run: (batch) => runWith(batch, false),
+    runScratch: (batch) => runWith(batch, true),
+  };
+}
+
+/**
+ * Filters alone: the loop only evaluates the condition and records the passing rows; every column is
+ * taken lazily, on first read, so a column nothing downstream reads (a filtered-on string, say) is never
+ * copied at all.
+ */
+function compileSelection(input: StructType, stages: readonly Stage[], schema: StructType): CompiledPipeline {
+  const general = generateLoop(input, stages, schema, false, true);
+  let noNulls: Loop | undefined;
+  const run = (batch: RecordBatch): RecordBatch => {
+    const n = batch.numRows;
+    const cols: unknown[] = new Array<unknown>(batch.columns.length).fill(null);
+    const valids: (Uint8Array | null)[] = new Array<Uint8Array | null>(batch.columns.length).fill(null);
+    let anyValidity = false;
+    for (const c of general.used) {
+      const v = batch.columns[c]!;
+      cols[c] = v.values;
+      valids[c] = v.validity;
+      if (v.validity !== null) anyValidity = true;
+    }
+    const loop = anyValidity ? general : (noNulls ??= generateLoop(input, stages, schema, true, true));
+    const selected = new Int32Array(n);
+    const count = loop.fn(cols, valids, n, [selected], [], new Uint8Array(0));
+    if (count === n) return { schema, columns: batch.columns, numRows: n };
+    return { ...lazyTakeBatch(batch, selected, count), schema };
+  };
+  return { source: general.src, run, runScratch: run };
+}
+
+interface Loop {
+  readonly src: string;
+  readonly fn: RunFn;
+  /** Per output column: the input column passed through as is, or null when the loop writes it. */
+  readonly passthrough: readonly (number | null)[];
+  /** Per output column: whether the loop may write a null (it then needs a validity array). */
+  readonly mayNull: readonly boolean[];
+  /** Input columns the loop reads. */
+  readonly used: readonly number[];
+}
+
+function generateLoop(input: StructType, stages: readonly Stage[], schema: StructType, noNulls: boolean, selection = false): Loop {
+  const g = new Gen(input, noNulls);
   const hasFilter = stages.some((s) => s.kind === 'filter');
   // A data-dependent `continue` mispredicts about every other row on a selective filter; when every
   // expression is cheap and cannot throw, all rows are computed and written and `o` advances by the keep flag.
@@ -65,10 +173,13 @@ export function compilePipeline(input: StructType, stages: readonly Stage[], sch
   const passthrough: (number | null)[] = [];
   const mayNull: boolean[] = [];
   const writes: string[] = [];
-  const outCount = schema.fields.length;
+  // A selection loop writes the passing row numbers (to outs[0]) instead of columns.
+  const outCount = selection ? 0 : schema.fields.length;
+  if (selection) writes.push('sel[o] = i;');
   for (let c = 0; c < outCount; c++) {
     const fe = finalExprs as readonly Bound[] | null;
     const e: Bound | null = fe ? fe[c]! : null;
+    mayNull.push(false);
     if (!hasFilter && env === null && e !== null && e.kind === 'ref') { passthrough.push(e.index); continue; }
     if (e === null && !hasFilter) { passthrough.push(c); continue; }
     passthrough.push(null);
@@ -89,6 +200,7 @@ export function compilePipeline(input: StructType, stages: readonly Stage[], sch
     'return function run(cols, valids, n, outs, outValids, nulls) {',
     ...g.colDecls,
     ...passthrough.map((p, c) => (p === null ? `const o${c} = outs[${c}], om${c} = outValids[${c}];` : '')).filter((x) => x),
+    ...(selection ? ['const sel = outs[0];'] : []),
     'let o = 0;',
     needLoop ? 'for (let i = 0; i < n; i++) {' : 'for (let i = 0; i < 0; i++) {',
     ...(branchless ? ['let keep = 1;'] : []),
@@ -99,61 +211,10 @@ export function compilePipeline(input: StructType, stages: readonly Stage[], sch
     needLoop ? 'return o;' : 'return n;',
     '};',
   ].join('\n');
+  if (process.env.SPATE_DUMP_CODE) console.error(src);
   const fn = new Function('C', src)(g.constants) as RunFn;
   // Only the columns the loop reads are handed over, so an unread column (a join side's lazy take) is never built.
-  const used = [...g.usedColumns()];
-  const types = schema.fields.map((f) => f.dataType);
-  const nullable = schema.fields.map((_, c) => mayNull[c] === true);
-  const scratchVals: (PrimitiveArray | unknown[] | null)[] = types.map(() => null);
-  const scratchValids: (Uint8Array | null)[] = types.map(() => null);
-  const runWith = (batch: RecordBatch, scratch: boolean): RecordBatch => {
-    const n = batch.numRows;
-    const cols: unknown[] = new Array<unknown>(batch.columns.length).fill(null);
-    const valids: (Uint8Array | null)[] = new Array<Uint8Array | null>(batch.columns.length).fill(null);
-    for (const c of used) {
-      const v = batch.columns[c]!;
-      cols[c] = v.values;
-      valids[c] = v.validity;
-    }
-    const outVals: unknown[] = [];
-    const outValids: (Uint8Array | null)[] = [];
-    for (let c = 0; c < outCount; c++) {
-      if (passthrough[c] !== null) { outVals.push(null); outValids.push(null); continue; }
-      if (!scratch) {
-        outVals.push(allocValues(types[c]!, n));
-        outValids.push(nullable[c] ? new Uint8Array(n) : null);
-        continue;
-      }
-      let vals = scratchVals[c] ?? null;
-      if (vals === null || vals.length < n) {
-        vals = allocValues(types[c]!, Math.max(n, 1024));
-        scratchVals[c] = vals;
-        scratchValids[c] = nullable[c] ? new Uint8Array(vals.length) : null;
-      }
-      outVals.push(vals);
-      outValids.push(scratchValids[c]!);
-    }
-    const nulls = new Uint8Array(outCount);
-    const count = fn(cols, valids, n, outVals, outValids, nulls);
-    const columns: Vector[] = [];
-    for (let c = 0; c < outCount; c++) {
-      const p = passthrough[c];
-      if (p !== null && p !== undefined) {
-        columns.push(batch.columns[p]!);
-        continue;
-      }
-      const vals = outVals[c] as PrimitiveArray | unknown[];
-      const valid = nulls[c] ? outValids[c]! : null;
-      if (scratch) columns.push(scratchVector(types[c]!, vals, valid, count));
-      else columns.push(finishVector(types[c]!, vals, valid, count, n));
-    }
-    return { schema, columns, numRows: count };
-  };
-  return {
-    source: src,
-    run: (batch) => runWith(batch, false),
-    runScratch: (batch) => runWith(batch, true),
-  };
+  return { src, fn, passthrough, mayNull, used: [...g.usedColumns()] };
 }
 
 /** Default value of a local of this type, so every local keeps one JS type (monomorphic). */
@@ -168,7 +229,8 @@ class Gen {
   readonly colDecls: string[] = [];
   private readonly loaded = new Map<number, Slot>();
   private counter = 0;
-  constructor(private readonly input: StructType) {}
+  /** `noNulls`: the batch's input columns carry no validity, so every input null flag is the constant false. */
+  constructor(private readonly input: StructType, private readonly noNulls = false) {}
 
   /** Input columns the generated loop reads. */
   usedColumns(): Iterable<number> {
@@ -191,10 +253,15 @@ class Gen {
     const got = this.loaded.get(c);
     if (got) return got;
     const f = this.input.fields[c]!;
-    this.colDecls.push(`const c${c} = cols[${c}], m${c} = valids[${c}];`);
     const load = f.dataType.kind === 'boolean' ? `c${c}[i] === 1` : `c${c}[i]`;
-    body.push(`const iv${c} = ${load}; const in${c} = m${c} !== null && m${c}[i] === 0;`);
-    const s = { v: `iv${c}`, n: `in${c}` };
+    if (this.noNulls) {
+      this.colDecls.push(`const c${c} = cols[${c}];`);
+      body.push(`const iv${c} = ${load};`);
+    } else {
+      this.colDecls.push(`const c${c} = cols[${c}], m${c} = valids[${c}];`);
+      body.push(`const iv${c} = ${load}; const in${c} = m${c} !== null && m${c}[i] === 0;`);
+    }
+    const s = { v: `iv${c}`, n: this.noNulls ? 'false' : `in${c}` };
     this.loaded.set(c, s);
     return s;
   }

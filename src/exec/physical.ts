@@ -113,7 +113,8 @@ export interface WatermarkExec extends Base {
 /**
  * Time windows of `time` (Spark's window(...)): each row repeats once per
  * window containing its timestamp (once for tumbling windows), with the
- * window's start appended as a timestamp column. Rows with a null time are dropped.
+ * window's index k appended as a long column: the window is [k * slide + startTime, ... + windowDuration).
+ * Rows with a null time are dropped.
  */
 export interface WindowExec extends Base {
   readonly kind: 'window';
@@ -158,9 +159,10 @@ export interface SessionAggregateExec extends Omit<AggregateExec, 'kind' | 'chil
 
 /**
  * The grouping or dedup key that carries event time: a window struct (its end counts) or a timestamp
- * column, plus `offsetMicros` when the timestamp is a window's start (then start + length is its end).
+ * column. A number key stands for the event time `value * scaleMicros + offsetMicros` when given (a
+ * window's index k: its end is k * slide + startTime + length).
  */
-export interface EventTimeKey { readonly index: number; readonly kind: 'window' | 'timestamp'; readonly offsetMicros?: number }
+export interface EventTimeKey { readonly index: number; readonly kind: 'window' | 'timestamp'; readonly scaleMicros?: number; readonly offsetMicros?: number }
 
 export interface SortOrder { readonly expr: Bound; readonly ascending: boolean; readonly nullsFirst: boolean }
 

@@ -7,7 +7,7 @@ import type { AggregateCall } from '../exec/physical.js';
 import type { Analyzed } from './analyzer.js';
 import { attrsToSchema, type Attr } from './attributes.js';
 import { bindExpr, exprName, isPositional, type BindScope } from './bind-expr.js';
-import { extractWindow, windowStruct } from './analyze-window.js';
+import { extractWindow, windowIndexEventTime, windowStruct } from './analyze-window.js';
 import { mergeSessionsByKeys } from './analyze-session-window.js';
 import type { Expr } from './expr.js';
 
@@ -90,11 +90,11 @@ export function analyzeAggregate(id: number, groupByIn: readonly Expr[], aggExpr
 
   const outScope: BindScope = { attrs: child.attrs, where, ctx, override };
   const outExprs = [...groupBy, ...aggExprs];
-  // A window key is its start (a number); the output builds the window struct from it, once per group.
+  // A window key is its index (a number); the output builds the window struct from it, once per group.
   const windowKey = w.windowStart === undefined ? -1 : keys.findIndex((k) => k.kind === 'ref' && k.index === w.windowStart!.index);
   const output = outExprs.map((e, i) => {
     const b = bindExpr(e, outScope);
-    return windowKey >= 0 && b.kind === 'ref' && b.index === windowKey ? windowStruct(b, w.windowStart!.windowMicros) : b;
+    return windowKey >= 0 && b.kind === 'ref' && b.index === windowKey ? windowStruct(b, w.windowStart!.shape) : b;
   });
   const attrs: Attr[] = outExprs.map((e, i) => {
     const b = output[i]!;
@@ -106,7 +106,7 @@ export function analyzeAggregate(id: number, groupByIn: readonly Expr[], aggExpr
   // The key that carries event time (a watermarked timestamp, or a window over one) drives eviction in streaming.
   const timeKey = keys.findIndex((k) => k.kind === 'ref' && child.attrs[k.index]!.watermarkDelayMs !== undefined);
   const eventTimeKey = timeKey < 0 ? undefined
-    : timeKey === windowKey ? { index: timeKey, kind: 'timestamp' as const, offsetMicros: w.windowStart!.windowMicros }
+    : timeKey === windowKey ? windowIndexEventTime(timeKey, w.windowStart!.shape)
     : { index: timeKey, kind: keys[timeKey]!.type.kind === 'struct' ? 'window' as const : 'timestamp' as const };
   return {
     plan: { kind: 'aggregate', schema: attrsToSchema(attrs), child: child.plan, keys, aggs, output, ...(eventTimeKey ? { eventTimeKey } : {}) },

@@ -1,6 +1,6 @@
 import { parseDurationMicros } from '../core/duration.js';
 import { AnalysisException } from '../core/errors.js';
-import { StructField, StructType, TimestampType, simpleString } from '../core/types.js';
+import { LongType, StructField, StructType, TimestampType, simpleString } from '../core/types.js';
 import { boundDisplay, type Bound } from '../exec/bound.js';
 import type { PhysicalPlan } from '../exec/physical.js';
 import { castTo } from '../exec/functions/index.js';
@@ -18,18 +18,21 @@ export const WINDOW_TYPE = StructType([StructField('start', TimestampType, true)
 const isWindowCall = (e: Expr): boolean => e.kind === 'call' && e.name.toLowerCase() === 'window';
 const unalias = (e: Expr): Expr => (e.kind === 'alias' ? e.child : e);
 
-/** Where an aggregation's window key is, when the Window node gave it as its start (see extractWindow's `startKey`). */
-export interface WindowStartKey { readonly index: number; readonly windowMicros: number }
+/** Where an aggregation's window key is (the Window node's window index, see extractWindow's `startKey`), and the window's shape. */
+export interface WindowStartKey { readonly index: number; readonly shape: WindowShape }
+
+/** A time window's length, slide and start offset, in microseconds. */
+export interface WindowShape { readonly windowMicros: number; readonly slideMicros: number; readonly startMicros: number }
 
 /**
  * Pulls a `window(time, length, slide?, start?)` out of select or groupBy
- * expressions: the child gets a Window node that appends each window's start
+ * expressions: the child gets a Window node that appends each window's index
  * (one row per window containing the time), and the window call in the
  * expressions becomes a reference to the `window` column. For a select, a
  * projection above the Window node builds the struct<start, end>; for a
- * groupBy (`startKey`), the start itself is the column — a number key that
- * hashes and stores cheaply — and the aggregation builds the struct once per
- * group (see windowStruct). Returns the input unchanged when there is no
+ * groupBy (`startKey`), the index itself is the column — a small number key
+ * that hashes, packs and stores cheaply — and the aggregation builds the
+ * struct once per group (see windowStruct). Returns the input unchanged when there is no
  * window call.
  */
 export function extractWindow(id: number, exprs: readonly Expr[], child: Analyzed, ctx: FunctionContext, startKey = false): { exprs: Expr[]; child: Analyzed; windowStart?: WindowStartKey } {
@@ -81,7 +84,8 @@ export function extractWindow(id: number, exprs: readonly Expr[], child: Analyze
   const timeRef = time.kind === 'call' && time.name === 'window_time' ? time.args[0]! : time;
   const timeAttr = timeRef.kind === 'ref' ? child.attrs[timeRef.index] : undefined;
   const watermark = timeAttr?.watermarkDelayMs !== undefined ? { watermarkDelayMs: timeAttr.watermarkDelayMs } : {};
-  const startAttr: Attr = { name: 'window', type: TimestampType, nullable: false, planIds: [id], ...watermark };
+  const startAttr: Attr = { name: 'window', type: LongType, nullable: false, planIds: [id], ...watermark };
+  const shape: WindowShape = { windowMicros, slideMicros, startMicros };
   const startAttrs = [...child.attrs, startAttr];
   const index = child.attrs.length;
   const replaced = exprs.map((e): Expr => {
@@ -89,20 +93,26 @@ export function extractWindow(id: number, exprs: readonly Expr[], child: Analyze
     return e;
   });
   const windowPlan: PhysicalPlan = { kind: 'window', schema: attrsToSchema(startAttrs), child: child.plan, time, windowMicros, slideMicros, startMicros };
-  if (startKey) return { exprs: replaced, child: { plan: windowPlan, attrs: startAttrs }, windowStart: { index, windowMicros } };
+  if (startKey) return { exprs: replaced, child: { plan: windowPlan, attrs: startAttrs }, windowStart: { index, shape } };
   const attrs = [...child.attrs, { ...startAttr, type: WINDOW_TYPE }];
   const refs: Bound[] = child.attrs.map((a, i) => ({ kind: 'ref', index: i, type: a.type, nullable: a.nullable, name: a.name }));
-  const start: Bound = { kind: 'ref', index, type: TimestampType, nullable: false, name: 'window' };
+  const k: Bound = { kind: 'ref', index, type: LongType, nullable: false, name: 'window' };
   return {
     exprs: replaced,
-    child: { plan: { kind: 'project', schema: attrsToSchema(attrs), child: windowPlan, exprs: [...refs, windowStruct(start, windowMicros)] }, attrs },
+    child: { plan: { kind: 'project', schema: attrsToSchema(attrs), child: windowPlan, exprs: [...refs, windowStruct(k, shape)] }, attrs },
   };
 }
 
-/** The window struct<start, end> of a window start. */
-export function windowStruct(start: Bound, windowMicros: number): Bound {
+/** The window struct<start, end> of window index k. */
+export function windowStruct(k: Bound, shape: WindowShape): Bound {
+  const { windowMicros, slideMicros, startMicros } = shape;
   return {
-    kind: 'call', name: 'window', args: [start], type: WINDOW_TYPE, nullable: false, nullSafe: false,
-    impl: (s: number) => [s, s + windowMicros], display: 'window',
+    kind: 'call', name: 'window', args: [k], type: WINDOW_TYPE, nullable: false, nullSafe: false,
+    impl: (i: number) => { const start = i * slideMicros + startMicros; return [start, start + windowMicros]; }, display: 'window',
   };
+}
+
+/** The event time a window index stands for: its window's end. */
+export function windowIndexEventTime(index: number, shape: WindowShape): { index: number; kind: 'timestamp'; scaleMicros: number; offsetMicros: number } {
+  return { index, kind: 'timestamp', scaleMicros: shape.slideMicros, offsetMicros: shape.startMicros + shape.windowMicros };
 }

@@ -45,10 +45,10 @@ export class KeyIndex {
       return this.mapOneNumber(c0, keys[0]!, numRows, this.hashRows(keys, numRows), out);
     }
     if (this.cols.length === 1 && c0 instanceof StringKeyColumn) return this.mapOneString(c0, keys[0]!, numRows, out);
+    const numbers = this.cols.every((c) => c instanceof NumKeyColumn) && keys.every((v) => v.validity === null);
+    if (numbers && this.cols.length > 1 && this.mapPacked(keys, numRows, out)) return this.count;
     const c1 = this.cols[1];
-    if (this.cols.length === 2 && c0 instanceof NumKeyColumn && c1 instanceof NumKeyColumn && keys[0]!.validity === null && keys[1]!.validity === null) {
-      return this.mapTwoNumbers(c0, c1, keys, numRows, this.hashRows(keys, numRows), out);
-    }
+    if (numbers && this.cols.length === 2) return this.mapTwoNumbers(c0 as NumKeyColumn, c1 as NumKeyColumn, keys, numRows, this.hashRows(keys, numRows), out);
     const h = this.hashRows(keys, numRows);
     for (let i = 0; i < numRows; i++) {
       const hh = h[i]!;
@@ -182,6 +182,74 @@ export class KeyIndex {
       }
     }
     return this.count;
+  }
+
+  private packed = new Int32Array(0);
+  private direct = new Int32Array(0);
+
+  /**
+   * Integral number keys without nulls whose ranges in this batch multiply to a small number (a window
+   * index and a campaign id, say): each row's tuple packs into one index, and a per-batch direct table
+   * maps it to the key's id, so only the first row of each distinct tuple in the batch is hashed.
+   * Returns false, having done nothing, when the keys do not pack.
+   */
+  private mapPacked(keys: readonly Vector[], numRows: number, out: Int32Array): boolean {
+    const k = keys.length;
+    const limit = Math.max(1 << 16, numRows);
+    const mins = new Float64Array(k);
+    const strides = new Float64Array(k);
+    let total = 1;
+    for (let c = k - 1; c >= 0; c--) {
+      const vals = keys[c]!.values as PrimitiveArray;
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (let i = 0; i < numRows; i++) {
+        const x = vals[i]!;
+        if (x !== Math.floor(x)) return false; // fractions, NaN and infinities hash the usual way
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+      mins[c] = lo;
+      strides[c] = total;
+      total *= hi - lo + 1;
+      if (!(total <= limit)) return false;
+    }
+    if (this.packed.length < numRows) this.packed = new Int32Array(Math.max(numRows, 1024));
+    if (this.direct.length < total) this.direct = new Int32Array(Math.max(total, 1024));
+    const packed = this.packed;
+    packed.fill(0, 0, numRows);
+    for (let c = 0; c < k; c++) {
+      const vals = keys[c]!.values as PrimitiveArray;
+      const lo = mins[c]!;
+      const stride = strides[c]!;
+      for (let i = 0; i < numRows; i++) packed[i] = packed[i]! + (vals[i]! - lo) * stride;
+    }
+    const direct = this.direct;
+    direct.fill(EMPTY, 0, total);
+    for (let i = 0; i < numRows; i++) {
+      const p = packed[i]!;
+      let id = direct[p]!;
+      if (id === EMPTY) {
+        id = this.findOrInsert(keys, i);
+        direct[p] = id;
+      }
+      out[i] = id;
+    }
+    return true;
+  }
+
+  /** The id of row `row`'s key (number columns without nulls), inserted if new; hashed as hashRows does. */
+  private findOrInsert(keys: readonly Vector[], row: number): number {
+    let h = 0;
+    for (let c = 0; c < keys.length; c++) h = mix(h, numberHash((keys[c]!.values as PrimitiveArray)[row]!));
+    const hh = fmix32(h);
+    let s = hh & this.mask;
+    for (;;) {
+      const id = this.slots[s]!;
+      if (id === EMPTY) return this.insert(keys, row, hh, s);
+      if (this.groupHash[id] === hh && this.rowEquals(keys, row, id)) return id;
+      s = (s + 1) & this.mask;
+    }
   }
 
   // Two numeric keys without nulls (a window start and an id, say): equality inlined, as for one number.

@@ -3,18 +3,21 @@ import type { EventTimeKey } from '../physical.js';
 
 /**
  * The event time (microseconds) a key row stands for: a window's end (from
- * the struct, or its start plus length), or the timestamp itself. A row is late, and a state row expired, when this is at
+ * the struct, or from its index), or the timestamp itself. A row is late, and a state row expired, when this is at
  * or below the watermark (Spark's watermark predicates for data and state).
  */
 export function eventTimeOf(key: EventTimeKey, column: Vector, row: number): number {
   if (column.validity !== null && column.validity[row] === 0) return -Infinity;
   if (key.kind === 'window') return ((column.values as unknown[])[row] as number[])[1]!;
-  return (column.values as Float64Array)[row]! + (key.offsetMicros ?? 0);
+  return (column.values as Float64Array)[row]! * (key.scaleMicros ?? 1) + (key.offsetMicros ?? 0);
 }
 
 /** Rows [0, n) whose event time is after the watermark, or null when all are. */
 export function notLate(key: EventTimeKey, column: Vector, n: number, watermarkMicros: number): Int32Array | null {
-  if (key.kind === 'timestamp' && column.validity === null) return notLateTimes(column.values as Float64Array, n, watermarkMicros - (key.offsetMicros ?? 0));
+  if (key.kind === 'timestamp' && column.validity === null) {
+    // value * scale + offset <= watermark  ⇔  value <= (watermark - offset) / scale (exact for integers below 2^53).
+    return notLateTimes(column.values as Float64Array, n, (watermarkMicros - (key.offsetMicros ?? 0)) / (key.scaleMicros ?? 1));
+  }
   let late = 0;
   for (let i = 0; i < n; i++) if (eventTimeOf(key, column, i) <= watermarkMicros) late++;
   if (late === 0) return null;

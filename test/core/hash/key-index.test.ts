@@ -102,3 +102,34 @@ test('hashVectors agrees for equal keys across batches', () => {
   assert.deepEqual([...a], [...b]);
   assert.notEqual(a[0], a[1]);
 });
+
+test('several integral number keys pack per batch and agree with a reference map across batches, ranges and fallbacks', () => {
+  let seed = 3;
+  const rnd = (m: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % m; };
+  const k = new KeyIndex([LongType, IntegerType, LongType]);
+  const reference = new Map<string, number>();
+  // Small ranges pack; a wide range, a fraction and -0.0 take the hashed paths; ids must be the same either way.
+  const batches: [number, number, number][][] = [
+    Array.from({ length: 5000 }, () => [1.7e8 + rnd(3), rnd(100), rnd(4)] as [number, number, number]),
+    Array.from({ length: 3000 }, () => [1.7e8 + 1 + rnd(3), rnd(100), rnd(4)] as [number, number, number]),
+    Array.from({ length: 2000 }, () => [rnd(2) * 1e12, rnd(100), rnd(4)] as [number, number, number]),
+    Array.from({ length: 1000 }, () => [1.7e8 + rnd(2) + (rnd(2) ? 0.5 : 0), rnd(10), rnd(4)] as [number, number, number]),
+    [[1.7e8, 5, -0], [1.7e8, 5, 0]],
+  ];
+  for (const rows of batches) {
+    const cols = [0, 1, 2].map((c) => vec(c === 1 ? IntegerType : LongType, rows.map((r) => r[c])));
+    const got = ids(k, cols);
+    rows.forEach((r, i) => {
+      const key = `${r[0]}|${r[1]}|${r[2] === 0 ? 0 : r[2]}`;
+      if (!reference.has(key)) reference.set(key, reference.size);
+      assert.equal(got[i], reference.get(key), `row ${i} ${key}`);
+    });
+  }
+  assert.equal(k.size, reference.size);
+  // lookup() finds what map() inserted through the packed path.
+  const probe = [vec(LongType, [1.7e8 + 2, 9e15]), vec(IntegerType, [7, 7]), vec(LongType, [1, 1])];
+  const out = new Int32Array(2);
+  k.lookup(probe, 2, out);
+  assert.equal(out[0], reference.get(`${1.7e8 + 2}|7|1`) ?? -1);
+  assert.equal(out[1], -1);
+});
