@@ -101,6 +101,14 @@ export function constantVector(type: DataType, value: unknown, n: number): Vecto
 }
 
 /** Rows `indices[k]` of `v`, in that order; an index of -1 gives null (used by outer joins). */
+function gatherF64(src: Float64Array, out: Float64Array, indices: Int32Array, count: number): void {
+  for (let k = 0; k < count; k++) out[k] = src[indices[k]!]!;
+}
+
+function gatherI32(src: Int32Array, out: Int32Array, indices: Int32Array, count: number): void {
+  for (let k = 0; k < count; k++) out[k] = src[indices[k]!]!;
+}
+
 export function takeVector(v: Vector, indices: Int32Array, count = indices.length): Vector {
   const values = allocValues(v.type, count);
   let validity: Uint8Array | null = null;
@@ -116,11 +124,16 @@ export function takeVector(v: Vector, indices: Int32Array, count = indices.lengt
     }
   }
   if (isTypedStorage(v.type)) {
-    const out = values as PrimitiveArray;
-    const s = src as PrimitiveArray;
-    for (let k = 0; k < count; k++) {
-      const i = indices[k]!;
-      if (i >= 0) out[k] = s[i]!;
+    // One loop per array kind: a single loop over every kind would be megamorphic, several times slower.
+    if (!sawMissing && src instanceof Float64Array) gatherF64(src, values as Float64Array, indices, count);
+    else if (!sawMissing && src instanceof Int32Array) gatherI32(src, values as Int32Array, indices, count);
+    else {
+      const out = values as PrimitiveArray;
+      const s = src as PrimitiveArray;
+      for (let k = 0; k < count; k++) {
+        const i = indices[k]!;
+        if (i >= 0) out[k] = s[i]!;
+      }
     }
   } else {
     const out = values as unknown[];

@@ -37,6 +37,7 @@ export interface EventTimeStats {
 
 /** Adds the non-null values of a timestamp vector to `stats`. */
 export function observeEventTimes(stats: EventTimeStats, values: Float64Array, validity: Uint8Array | null, n: number): void {
+  if (validity === null) { observeAll(stats, values, n); return; }
   let { min, max, sum, count } = stats;
   for (let i = 0; i < n; i++) {
     if (validity !== null && validity[i] === 0) continue;
@@ -50,4 +51,21 @@ export function observeEventTimes(stats: EventTimeStats, values: Float64Array, v
   stats.max = max;
   stats.sum = sum;
   stats.count = count;
+}
+
+// No nulls: a tight loop the JIT keeps in registers.
+function observeAll(stats: EventTimeStats, values: Float64Array, n: number): void {
+  let min = stats.min;
+  let max = stats.max;
+  let sum = stats.sum;
+  for (let i = 0; i < n; i++) {
+    const t = values[i]!;
+    min = t < min ? t : min;
+    max = t > max ? t : max;
+    sum += t;
+  }
+  stats.min = min;
+  stats.max = max;
+  stats.sum = sum;
+  stats.count += n;
 }

@@ -199,19 +199,15 @@ export class KeyIndex {
     const mins = new Float64Array(k);
     const strides = new Float64Array(k);
     let total = 1;
+    const range = new Float64Array(2);
     for (let c = k - 1; c >= 0; c--) {
       const vals = keys[c]!.values as PrimitiveArray;
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let i = 0; i < numRows; i++) {
-        const x = vals[i]!;
-        if (x !== Math.floor(x)) return false; // fractions, NaN and infinities hash the usual way
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
-      }
-      mins[c] = lo;
+      // Monomorphic loops per array kind (one loop over both kinds would be several times slower).
+      const ok = vals instanceof Int32Array ? rangeI32(vals, numRows, range) : vals instanceof Float64Array ? rangeF64(vals, numRows, range) : rangeAny(vals, numRows, range);
+      if (!ok) return false; // fractions, NaN and infinities hash the usual way
+      mins[c] = range[0]!;
       strides[c] = total;
-      total *= hi - lo + 1;
+      total *= range[1]! - range[0]! + 1;
       if (!(total <= limit)) return false;
     }
     if (this.packed.length < numRows) this.packed = new Int32Array(Math.max(numRows, 1024));
@@ -220,9 +216,9 @@ export class KeyIndex {
     packed.fill(0, 0, numRows);
     for (let c = 0; c < k; c++) {
       const vals = keys[c]!.values as PrimitiveArray;
-      const lo = mins[c]!;
-      const stride = strides[c]!;
-      for (let i = 0; i < numRows; i++) packed[i] = packed[i]! + (vals[i]! - lo) * stride;
+      if (vals instanceof Int32Array) packI32(vals, numRows, mins[c]!, strides[c]!, packed);
+      else if (vals instanceof Float64Array) packF64(vals, numRows, mins[c]!, strides[c]!, packed);
+      else packAny(vals, numRows, mins[c]!, strides[c]!, packed);
     }
     const direct = this.direct;
     direct.fill(EMPTY, 0, total);
@@ -339,4 +335,59 @@ export function hashVectors(keys: readonly Vector[], numRows: number, out: Int32
   const h = new Int32Array(numRows);
   for (const k of keys) hashColumnInto(k, numRows, h);
   for (let i = 0; i < numRows; i++) out[i] = fmix32(h[i]!);
+}
+
+// Min and max of an integral column into range[0..1]; false on a fraction, NaN or infinity.
+function rangeI32(vals: Int32Array, n: number, range: Float64Array): boolean {
+  let lo = 2147483647;
+  let hi = -2147483648;
+  for (let i = 0; i < n; i++) {
+    const x = vals[i]!;
+    lo = x < lo ? x : lo;
+    hi = x > hi ? x : hi;
+  }
+  range[0] = lo;
+  range[1] = hi;
+  return n > 0;
+}
+
+function rangeF64(vals: Float64Array, n: number, range: Float64Array): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = vals[i]!;
+    if (x !== Math.floor(x)) return false;
+    lo = x < lo ? x : lo;
+    hi = x > hi ? x : hi;
+  }
+  range[0] = lo;
+  range[1] = hi;
+  return n > 0;
+}
+
+function rangeAny(vals: PrimitiveArray, n: number, range: Float64Array): boolean {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = vals[i]!;
+    if (x !== Math.floor(x)) return false;
+    lo = x < lo ? x : lo;
+    hi = x > hi ? x : hi;
+  }
+  range[0] = lo;
+  range[1] = hi;
+  return n > 0;
+}
+
+// packed[i] += (vals[i] - lo) * stride, per array kind.
+function packI32(vals: Int32Array, n: number, lo: number, stride: number, packed: Int32Array): void {
+  for (let i = 0; i < n; i++) packed[i] = packed[i]! + (vals[i]! - lo) * stride;
+}
+
+function packF64(vals: Float64Array, n: number, lo: number, stride: number, packed: Int32Array): void {
+  for (let i = 0; i < n; i++) packed[i] = packed[i]! + (vals[i]! - lo) * stride;
+}
+
+function packAny(vals: PrimitiveArray, n: number, lo: number, stride: number, packed: Int32Array): void {
+  for (let i = 0; i < n; i++) packed[i] = packed[i]! + (vals[i]! - lo) * stride;
 }
