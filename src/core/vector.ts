@@ -16,6 +16,18 @@ export interface Vector {
   readonly length: number;
   readonly values: PrimitiveArray | unknown[];
   readonly validity: Uint8Array | null;
+  /**
+   * Optional, for string columns: the same values dictionary-encoded (values[i] === entries[codes[i]]
+   * for every valid row). Consumers that know it (KeyIndex) work per distinct entry instead of per
+   * row; everyone else just reads `values`. Operations that build new vectors drop it.
+   */
+  readonly dictionary?: StringDictionary;
+}
+
+/** Codes into an append-only list of distinct strings (entries never change once added). */
+export interface StringDictionary {
+  readonly codes: Int32Array;
+  readonly entries: readonly string[];
 }
 
 /** A vector under construction: the same shape with writable contents. */

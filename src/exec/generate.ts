@@ -64,9 +64,11 @@ export function runGenerate(plan: GenerateExec, batch: RecordBatch, input: Vecto
 
 /**
  * explode(split(str, separator)) with a plain separator (not outer, no
- * position): the words are cut out of each string with indexOf, as
- * String.prototype.split would, straight into the output column — no array
- * per row. A null string gives no row.
+ * position): the words are found with indexOf, as String.prototype.split
+ * would, and interned as they are found: a word seen before is matched in
+ * place (hash over its characters, then compared character by character) and its stored
+ * string reused, so repeated words allocate nothing. The output column is
+ * dictionary-encoded as well (see Vector.dictionary). A null string gives no row.
  */
 export function runSplitExplode(plan: GenerateExec, batch: RecordBatch, str: Vector): RecordBatch {
   const n = batch.numRows;
@@ -74,25 +76,98 @@ export function runSplitExplode(plan: GenerateExec, batch: RecordBatch, str: Vec
   const step = sep.length;
   const vals = str.values as (string | null)[];
   const valid = str.validity;
+  let dict = interners.get(plan);
+  if (dict === undefined || dict.size > MAX_INTERNED) {
+    // A fresh dictionary once the old one is large (many distinct words): vectors made earlier keep theirs.
+    dict = new Interner();
+    interners.set(plan, dict);
+  }
   const words: string[] = [];
-  const rowOf: number[] = [];
+  let codes = new Int32Array(Math.max(16, n * 4));
   const keep = plan.keepChild;
+  const rowOf: number[] = [];
+  let o = 0;
   for (let i = 0; i < n; i++) {
     const s = vals[i];
     if ((valid !== null && valid[i] === 0) || s === null || s === undefined) continue;
     let a = 0;
     for (;;) {
       const b = s.indexOf(sep, a);
-      if (b < 0) { words.push(a === 0 ? s : s.substring(a)); break; }
-      words.push(s.substring(a, b));
+      const code = dict.intern(s, a, b < 0 ? s.length : b);
+      if (o === codes.length) {
+        const grown = new Int32Array(codes.length * 2);
+        grown.set(codes);
+        codes = grown;
+      }
+      codes[o++] = code;
+      words.push(dict.entries[code]!);
       if (keep) rowOf.push(i);
+      if (b < 0) break;
       a = b + step;
     }
-    if (keep) rowOf.push(i);
   }
-  const total = words.length;
+  const total = o;
+  codes = codes.subarray(0, total);
   const wordField = plan.schema.fields[plan.schema.fields.length - 1]!;
-  const wordVec: Vector = { type: wordField.dataType, length: total, values: words, validity: null };
+  const wordVec: Vector = { type: wordField.dataType, length: total, values: words, validity: null, dictionary: { codes, entries: dict.entries } };
   const cols = keep ? [...takeBatch(batch, Int32Array.from(rowOf)).columns, wordVec] : [wordVec];
   return makeBatch(plan.schema, cols, total);
+}
+
+/** Distinct words interned per explode node (a query's plan lives as long as the query). */
+const interners = new WeakMap<GenerateExec, Interner>();
+const MAX_INTERNED = 1 << 16;
+
+/** An append-only set of strings, looked up by a span of another string without cutting it out. */
+class Interner {
+  readonly entries: string[] = [];
+  private hashes = new Int32Array(256);
+  private slots = new Int32Array(512).fill(-1);
+  private mask = 511;
+
+  get size(): number { return this.entries.length; }
+
+  /** The code of s[from, to), added if new. */
+  intern(s: string, from: number, to: number): number {
+    let h = 0x811c9dc5;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    const len = to - from;
+    let slot = h & this.mask;
+    for (;;) {
+      const code = this.slots[slot]!;
+      if (code < 0) break;
+      if (this.hashes[code] === h) {
+        const e = this.entries[code]!;
+        if (e.length === len) {
+          let k = 0;
+          while (k < len && s.charCodeAt(from + k) === e.charCodeAt(k)) k++;
+          if (k === len) return code;
+        }
+      }
+      slot = (slot + 1) & this.mask;
+    }
+    const code = this.entries.length;
+    this.entries.push(len === s.length ? s : s.substring(from, to));
+    if (code >= this.hashes.length) {
+      const grown = new Int32Array(this.hashes.length * 2);
+      grown.set(this.hashes);
+      this.hashes = grown;
+    }
+    this.hashes[code] = h;
+    this.slots[slot] = code;
+    if (this.entries.length * 2 > this.slots.length) this.grow();
+    return code;
+  }
+
+  private grow(): void {
+    const slots = new Int32Array(this.slots.length * 2).fill(-1);
+    const mask = slots.length - 1;
+    for (let c = 0; c < this.entries.length; c++) {
+      let s = this.hashes[c]! & mask;
+      while (slots[s] !== -1) s = (s + 1) & mask;
+      slots[s] = c;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
 }

@@ -60,8 +60,8 @@ function observeAll(stats: EventTimeStats, values: Float64Array, n: number): voi
   let sum = stats.sum;
   for (let i = 0; i < n; i++) {
     const t = values[i]!;
-    min = t < min ? t : min;
-    max = t > max ? t : max;
+    min = Math.min(min, t);
+    max = Math.max(max, t);
     sum += t;
   }
   stats.min = min;

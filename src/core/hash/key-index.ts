@@ -44,7 +44,10 @@ export class KeyIndex {
       if (dense.enabled) return this.mapDense(c0, keys[0]!, numRows, out, dense);
       return this.mapOneNumber(c0, keys[0]!, numRows, this.hashRows(keys, numRows), out);
     }
-    if (this.cols.length === 1 && c0 instanceof StringKeyColumn) return this.mapOneString(c0, keys[0]!, numRows, out);
+    if (this.cols.length === 1 && c0 instanceof StringKeyColumn) {
+      const v = keys[0]!;
+      return v.dictionary !== undefined && v.validity === null ? this.mapDictionary(c0, v, numRows, out) : this.mapOneString(c0, v, numRows, out);
+    }
     const numbers = this.cols.every((c) => c instanceof NumKeyColumn) && keys.every((v) => v.validity === null);
     if (numbers && this.cols.length > 1 && this.mapPacked(keys, numRows, out)) return this.count;
     const c1 = this.cols[1];
@@ -92,6 +95,34 @@ export class KeyIndex {
 
   /** The key types this index was built for. */
   types(): readonly DataType[] { return this.keyTypes; }
+
+  /** Per dictionary seen (by its entries array): the key id of each entry, -1 until first met. */
+  private dictIds = new WeakMap<readonly string[], Int32Array>();
+
+  // A dictionary-encoded string key: each distinct entry is looked up once, then rows map through their codes.
+  private mapDictionary(col: StringKeyColumn, v: Vector, numRows: number, out: Int32Array): number {
+    const { codes, entries } = v.dictionary!;
+    let ids = this.dictIds.get(entries);
+    if (ids === undefined || ids.length < entries.length) {
+      const grown = new Int32Array(Math.max(entries.length, 64)).fill(-1);
+      if (ids !== undefined) grown.set(ids);
+      ids = grown;
+      this.dictIds.set(entries, ids);
+    }
+    const one = new Int32Array(1);
+    for (let i = 0; i < numRows; i++) {
+      const code = codes[i]!;
+      let id = ids[code]!;
+      if (id < 0) {
+        // Not yet met: the ordinary path for this one value (a one-row vector of it).
+        this.mapOneString(col, { type: v.type, length: 1, values: [entries[code]!], validity: null }, 1, one);
+        id = one[0]!;
+        ids[code] = id;
+      }
+      out[i] = id;
+    }
+    return this.count;
+  }
 
   // A single string key: hashed and compared inline, the same hash hashRows gives (so lookup() agrees).
   private mapOneString(col: StringKeyColumn, v: Vector, numRows: number, out: Int32Array): number {
