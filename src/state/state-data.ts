@@ -23,7 +23,8 @@ export class StateData {
 
   constructor(readonly keySchema: StructType, readonly valueSchema: StructType) {
     this.index = newSlotIndex(keySchema);
-    this.keyCols = keySchema.fields.map((f) => new ValueColumn(f.dataType, this.capacity));
+    // The index keeps each distinct key once; its columns, indexed by slot, are the store's key columns.
+    this.keyCols = this.index.keyColumns();
     this.valueCols = valueSchema.fields.map((f) => new ValueColumn(f.dataType, this.capacity));
     this.live = new Uint8Array(this.capacity);
     this.touched = new Uint8Array(this.capacity);
@@ -45,15 +46,6 @@ export class StateData {
     const slots = this.slotsScratch(numRows);
     const size = this.index.map(keys, numRows, slots);
     this.ensure(size);
-    // New slots take their key values; the index keeps its own copy for probing, these serve keys()/rows() by slot.
-    for (let c = 0; c < this.keyCols.length; c++) {
-      const col = this.keyCols[c]!;
-      const v = keys[c]!;
-      for (let i = 0; i < numRows; i++) {
-        const s = slots[i]!;
-        if (this.live[s] === 0) col.set(s, v, i);
-      }
-    }
     return slots;
   }
 
@@ -106,7 +98,6 @@ export class StateData {
     if (n <= this.capacity) return;
     let cap = this.capacity;
     while (cap < n) cap *= 2;
-    for (const c of this.keyCols) c.ensure(cap);
     for (const c of this.valueCols) c.ensure(cap);
     const live = new Uint8Array(cap);
     live.set(this.live);
@@ -137,9 +128,8 @@ export class StateData {
   /** Approximate bytes held: index (with its key copies), slot-indexed columns, flags. */
   memoryBytes(): number {
     const n = this.numSlots;
+    // The key columns are the index's own (counted in it).
     let b = this.index.memoryBytes() + this.live.byteLength + this.touched.byteLength;
-    // Key columns share their strings and arrays with the index: count only their own storage.
-    for (const c of this.keyCols) b += c.typed ? c.memoryBytes(0) : c.valid.byteLength + c.capacity * 8;
     for (const c of this.valueCols) b += c.memoryBytes(n);
     return b;
   }

@@ -218,6 +218,8 @@ export class StateStore {
       throw e;
     }
     for (let k = 0; k < this.numTouched; k++) d.touched[this.touchedList[k]!] = 0;
+    // Hashing buffers sized to this batch are not state: let them go between batches.
+    d.index.releaseScratch();
     if (snapshotWritten) { st.lastSnapshotVersion = newVersion; st.snapshots.push(newVersion); }
     st.version = newVersion;
     st.inUse = false;

@@ -9,6 +9,8 @@ import { GrowableColumn } from './growable-column.js';
  * Equality is Spark's grouping equality: null = null, NaN = NaN, -0.0 = 0.0.
  */
 export interface KeyColumn {
+  /** The distinct keys, by id (a state store uses it as its key column). */
+  readonly store: GrowableColumn;
   /** Mixes the hash of each of rows [0, n) of `v` into `h`. */
   hash(v: Vector, n: number, h: Int32Array): void;
   /** True when row `row` of `v` equals stored key `id` (call after hash() for the same batch). */
@@ -60,7 +62,7 @@ export function stringHash(s: string): number {
 export class NumKeyColumn implements KeyColumn {
   readonly store: GrowableColumn;
   anyNull = false;
-  constructor(type: DataType) { this.store = new GrowableColumn(type); }
+  constructor(type: DataType, store: GrowableColumn = new GrowableColumn(type)) { this.store = store; }
 
   hash(v: Vector, n: number, h: Int32Array): void {
     const vals = v.values as PrimitiveArray;
@@ -94,7 +96,7 @@ export class NumKeyColumn implements KeyColumn {
 /** String keys compared directly. */
 export class StringKeyColumn implements KeyColumn {
   readonly store: GrowableColumn;
-  constructor(type: DataType) { this.store = new GrowableColumn(type); }
+  constructor(type: DataType, store: GrowableColumn = new GrowableColumn(type)) { this.store = store; }
 
   hash(v: Vector, n: number, h: Int32Array): void {
     const vals = v.values as (string | null)[];
@@ -126,7 +128,7 @@ export class CanonicalKeyColumn implements KeyColumn {
   readonly store: GrowableColumn;
   private canon: string[] = [];
   private batchCanon: string[] = [];
-  constructor(readonly type: DataType) { this.store = new GrowableColumn(type); }
+  constructor(readonly type: DataType, store: GrowableColumn = new GrowableColumn(type)) { this.store = store; }
 
   hash(v: Vector, n: number, h: Int32Array): void {
     const vals = v.values as unknown[];
@@ -161,10 +163,10 @@ export class CanonicalKeyColumn implements KeyColumn {
 }
 
 /** The KeyColumn that fits type `t`. */
-export function keyColumnFor(t: DataType): KeyColumn {
-  if (isTypedStorage(t)) return new NumKeyColumn(t);
-  if (t.kind === 'string') return new StringKeyColumn(t);
-  return new CanonicalKeyColumn(t);
+export function keyColumnFor(t: DataType, store: GrowableColumn = new GrowableColumn(t)): KeyColumn {
+  if (isTypedStorage(t)) return new NumKeyColumn(t, store);
+  if (t.kind === 'string') return new StringKeyColumn(t, store);
+  return new CanonicalKeyColumn(t, store);
 }
 
 /** Mixes the hash of rows [0, n) of `v` into `h` (stateless; canonical strings for nested values). */

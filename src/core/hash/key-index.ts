@@ -2,6 +2,7 @@ import { SpateError } from '../errors.js';
 import type { DataType } from '../types.js';
 import type { PrimitiveArray, Vector } from '../vector.js';
 import { DenseIds } from './dense-ids.js';
+import type { GrowableColumn } from './growable-column.js';
 import { fmix32, hashColumnInto, keyColumnFor, mix, NULL_HASH, numberHash, NumKeyColumn, stringHash, StringKeyColumn, type KeyColumn } from './key-columns.js';
 
 const EMPTY = -1;
@@ -24,10 +25,11 @@ export class KeyIndex {
   private rowHash = new Int32Array(0);
   private dense: DenseIds | null = null;
 
-  constructor(keyTypes: readonly DataType[]) {
+  /** `makeStore` makes the column each key column's distinct values live in (a state store passes its own kind). */
+  constructor(keyTypes: readonly DataType[], makeStore?: (t: DataType) => GrowableColumn) {
     if (keyTypes.length === 0) throw new SpateError('INTERNAL_ERROR', 'KeyIndex needs at least one key column; use a single group for a global aggregation.');
     this.keyTypes = keyTypes;
-    this.cols = keyTypes.map(keyColumnFor);
+    this.cols = keyTypes.map((t) => keyColumnFor(t, makeStore ? makeStore(t) : undefined));
     this.slots = new Int32Array(INITIAL_SLOTS).fill(EMPTY);
     this.mask = INITIAL_SLOTS - 1;
     this.groupHash = new Int32Array(INITIAL_SLOTS >> 1);
@@ -91,6 +93,18 @@ export class KeyIndex {
     let b = this.slots.byteLength + this.groupHash.byteLength + this.rowHash.byteLength;
     for (const c of this.cols) b += c.memoryBytes(this.count);
     return b;
+  }
+
+  /** The columns holding the distinct keys, by id (shared, not copied). */
+  keyStores(): GrowableColumn[] {
+    return this.cols.map((c) => c.store);
+  }
+
+  /** Drops the per-batch scratch buffers (they grow to the largest batch seen); they come back on the next use. */
+  releaseScratch(): void {
+    this.rowHash = new Int32Array(0);
+    this.packed = new Int32Array(0);
+    this.direct = new Int32Array(0);
   }
 
   /** The key types this index was built for. */
