@@ -90,5 +90,13 @@ function combinedSchema(plan: JoinExec): StructType {
 
 /** Pairs (li[k], ri[k]) as a [left, right] batch, every column taken on first read. */
 function combine(plan: JoinExec, left: RecordBatch, right: RecordBatch, li: Int32Array, ri: Int32Array, n: number): RecordBatch {
-  return makeBatch(combinedSchema(plan), [...lazyTakeBatch(left, li, n).columns, ...lazyTakeBatch(right, ri, n).columns], n);
+  // Every left row matched once, in order (a lookup join, as with a dimension table): the left columns pass through untaken.
+  const leftCols = isIdentity(li, n, left.numRows) ? left.columns : lazyTakeBatch(left, li, n).columns;
+  return makeBatch(combinedSchema(plan), [...leftCols, ...lazyTakeBatch(right, ri, n).columns], n);
+}
+
+function isIdentity(idx: Int32Array, n: number, rows: number): boolean {
+  if (n !== rows) return false;
+  for (let k = 0; k < n; k++) if (idx[k] !== k) return false;
+  return true;
 }
