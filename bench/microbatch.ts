@@ -20,9 +20,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SparkSession, functions as F, type DataFrame, type StreamingQuery } from '../src/index.js';
-import { MemoryStream, ManualClock } from '../src/testing/index.js';
-import type { StreamingQueryProgress } from '../src/stream/progress.js';
+import { SparkSession, functions as F, type DataFrame } from '../src/index.js';
+import { MemoryStream } from '../src/testing/index.js';
+import { ClockedQuery } from './lib/clocked-query.js';
 import { peakRssMiB, writeJson } from './lib/timing.js';
 import { digest, JsWordCount, makeLineBatches, RxWordCount, WORDS_PER_LINE } from './lib/words.js';
 
@@ -40,49 +40,9 @@ process.on('exit', () => rmSync(root, { recursive: true, force: true }));
 
 let checkpoints = 0;
 
-type Event = { kind: 'progress'; progress: StreamingQueryProgress } | { kind: 'idle' };
-
-/** A query whose triggers fire when the benchmark advances its manual clock. */
-class ClockedQuery {
-  private readonly clock = new ManualClock(0);
-  private waiting: ((e: Event) => void) | undefined;
-  readonly query: StreamingQuery;
-
-  constructor(df: DataFrame, mode: 'append' | 'complete', format: 'noop' | 'memory', name: string) {
-    spark.streams.addListener({
-      onQueryProgress: ({ progress }) => { if (progress.runId === this.query.runId) this.fire({ kind: 'progress', progress }); },
-      onQueryIdle: ({ runId }) => { if (runId === this.query.runId) this.fire({ kind: 'idle' }); },
-    });
-    let w = df.writeStream.outputMode(mode).format(format).option('checkpointLocation', join(root, `${name}-${checkpoints++}`))
-      .trigger({ processingTime: '1 second' }).withClock(this.clock);
-    if (format === 'memory') w = w.queryName(name);
-    this.query = w.start();
-  }
-
-  private fire(e: Event): void {
-    const w = this.waiting;
-    this.waiting = undefined;
-    w?.(e);
-  }
-
-  /** Waits for the query to block on the clock (its previous trigger done). */
-  async ready(): Promise<void> {
-    for (let i = 0; !this.clock.isWaiting(); i++) {
-      if (!this.query.isActive) throw this.query.exception() ?? new Error('the query stopped');
-      await new Promise<void>((r) => setImmediate(r));
-      if (i > 1_000_000) throw new Error('the query never waited for its next trigger');
-    }
-  }
-
-  /** Fires one trigger; resolves with its event and the wall time from clock advance to event, in ms. */
-  async trigger(): Promise<{ event: Event; ms: number }> {
-    await this.ready();
-    const done = new Promise<Event>((r) => { this.waiting = r; });
-    const t0 = performance.now();
-    this.clock.advance(1000);
-    const event = await done;
-    return { event, ms: performance.now() - t0 };
-  }
+/** A query triggered by the benchmark's manual clock (see lib/clocked-query.ts). */
+function clocked(df: DataFrame, mode: 'append' | 'complete', format: 'noop' | 'memory', name: string): ClockedQuery {
+  return new ClockedQuery(spark, df, { mode, format, checkpoint: join(root, `${name}-${checkpoints++}`), ...(format === 'memory' ? { name } : {}) });
 }
 
 const quantile = (xs: readonly number[], q: number): number => {
@@ -106,7 +66,7 @@ async function fixedCost(label: string, build: (df: DataFrame) => DataFrame, mod
   const input = new MemoryStream(spark, 'value STRING');
   const prev = spark.conf.get('spark.sql.shuffle.partitions');
   if (partitions !== undefined) spark.conf.set('spark.sql.shuffle.partitions', String(partitions));
-  const q = new ClockedQuery(build(input.toDF()), mode, 'noop', `fixed-${label.replace(/\W+/g, '-')}`);
+  const q = clocked(build(input.toDF()), mode, 'noop', `fixed-${label.replace(/\W+/g, '-')}`);
   spark.conf.set('spark.sql.shuffle.partitions', prev);
   const first = await q.trigger();
   if (first.event.kind !== 'idle') throw new Error('the first trigger without data should be idle');
@@ -124,7 +84,7 @@ async function fixedCost(label: string, build: (df: DataFrame) => DataFrame, mod
     empty.push(e.ms);
     for (const [k, v] of Object.entries(b.event.progress.durationMs)) (phases[k] ??= []).push(v);
   }
-  await q.query.stop();
+  await q.stop();
   const phasesMs = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, median(v)]));
   return [
     { query: label, case: 'batch of 1 row', medianMs: median(oneRow), p95Ms: quantile(oneRow, 0.95), phasesMs },
@@ -151,7 +111,7 @@ const wordCount = (lines: DataFrame): DataFrame =>
 async function spateThroughput(batches: readonly string[][]): Promise<Throughput> {
   log('throughput: spate');
   const input = new MemoryStream(spark, 'value STRING');
-  const q = new ClockedQuery(wordCount(input.toDF()), 'complete', 'memory', 'bench_wc');
+  const q = clocked(wordCount(input.toDF()), 'complete', 'memory', 'bench_wc');
   await q.trigger();
   const each: number[] = [];
   for (const lines of batches) {
@@ -162,7 +122,7 @@ async function spateThroughput(batches: readonly string[][]): Promise<Throughput
     each.push(ms);
   }
   const rows = await spark.table('bench_wc').collectArrays();
-  await q.query.stop();
+  await q.stop();
   return result('spate', batches, each, digest(rows.map((r) => [r[0] as string, Number(r[1])] as const)));
 }
 

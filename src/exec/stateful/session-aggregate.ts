@@ -199,7 +199,6 @@ function mergeIntoState(
 
 /** Removes sessions whose end is at or below the watermark and returns their final rows (append mode). */
 function evictExpired(plan: SessionAggregateExec, state: OperatorState, schemas: ReturnType<typeof sessionStateSchemas>, watermarkMicros: number, opts: ExecOptions): RecordBatch {
-  const nOther = plan.keys.length - 1;
   const rowSchema = StructType([...schemas.keySchema.fields, ...schemas.valueSchema.fields]);
   const parts: RecordBatch[] = [];
   for (let p = 0; p < state.numPartitions && watermarkMicros > -Infinity; p++) {
