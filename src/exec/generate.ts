@@ -64,8 +64,8 @@ export function runGenerate(plan: GenerateExec, batch: RecordBatch, input: Vecto
 
 /**
  * explode(split(str, separator)) with a plain separator (not outer, no
- * position): the words are found with indexOf, as String.prototype.split
- * would, and interned as they are found: a word seen before is matched in
+ * position): the words are found as String.prototype.split would (one
+ * pass over the characters for a one-character separator), and interned as they are found: a word seen before is matched in
  * place (hash over its characters, then compared character by character) and its stored
  * string reused, so repeated words allocate nothing. The output column is
  * dictionary-encoded as well (see Vector.dictionary). A null string gives no row.
@@ -87,21 +87,42 @@ export function runSplitExplode(plan: GenerateExec, batch: RecordBatch, str: Vec
   const keep = plan.keepChild;
   const rowOf: number[] = [];
   let o = 0;
+  const emit = (code: number, row: number): void => {
+    if (o === codes.length) {
+      const grown = new Int32Array(codes.length * 2);
+      grown.set(codes);
+      codes = grown;
+    }
+    codes[o++] = code;
+    words.push(dict.entries[code]!);
+    if (keep) rowOf.push(row);
+  };
+  // A one-character separator (the usual ' '): one pass over the characters finds the words and hashes them.
+  const sepCode = step === 1 ? sep.charCodeAt(0) : -1;
   for (let i = 0; i < n; i++) {
     const s = vals[i];
     if ((valid !== null && valid[i] === 0) || s === null || s === undefined) continue;
+    if (sepCode >= 0) {
+      let a = 0;
+      let h = FNV_OFFSET;
+      const len = s.length;
+      for (let k = 0; k < len; k++) {
+        const c = s.charCodeAt(k);
+        if (c === sepCode) {
+          emit(dict.internHashed(s, a, k, h), i);
+          a = k + 1;
+          h = FNV_OFFSET;
+        } else {
+          h = Math.imul(h ^ c, FNV_PRIME);
+        }
+      }
+      emit(dict.internHashed(s, a, len, h), i);
+      continue;
+    }
     let a = 0;
     for (;;) {
       const b = s.indexOf(sep, a);
-      const code = dict.intern(s, a, b < 0 ? s.length : b);
-      if (o === codes.length) {
-        const grown = new Int32Array(codes.length * 2);
-        grown.set(codes);
-        codes = grown;
-      }
-      codes[o++] = code;
-      words.push(dict.entries[code]!);
-      if (keep) rowOf.push(i);
+      emit(dict.intern(s, a, b < 0 ? s.length : b), i);
       if (b < 0) break;
       a = b + step;
     }
@@ -117,6 +138,8 @@ export function runSplitExplode(plan: GenerateExec, batch: RecordBatch, str: Vec
 /** Distinct words interned per explode node (a query's plan lives as long as the query). */
 const interners = new WeakMap<GenerateExec, Interner>();
 const MAX_INTERNED = 1 << 16;
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
 
 /** An append-only set of strings, looked up by a span of another string without cutting it out. */
 class Interner {
@@ -129,8 +152,13 @@ class Interner {
 
   /** The code of s[from, to), added if new. */
   intern(s: string, from: number, to: number): number {
-    let h = 0x811c9dc5;
-    for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+    let h = FNV_OFFSET;
+    for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), FNV_PRIME);
+    return this.internHashed(s, from, to, h);
+  }
+
+  /** intern() with the span's FNV-1a hash already computed by the caller. */
+  internHashed(s: string, from: number, to: number, h: number): number {
     const len = to - from;
     let slot = h & this.mask;
     for (;;) {
