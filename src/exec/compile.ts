@@ -40,7 +40,8 @@ type RunFn = (cols: readonly unknown[], valids: readonly (Uint8Array | null)[], 
  * Two loops are generated: the general one, and — on the first batch whose columns the loop reads have no
  * null — one that knows it, where null flags fold away and no validity is read or written.
  */
-export function compilePipeline(input: StructType, stages: readonly Stage[], schema: StructType): CompiledPipeline {
+export function compilePipeline(input: StructType, stagesIn: readonly Stage[], schema: StructType): CompiledPipeline {
+  const stages = collapseRenames(stagesIn);
   if (stages.length > 0 && stages.every((st) => st.kind === 'filter')) return compileSelection(input, stages, schema);
   const general = generateLoop(input, stages, schema, false);
   let noNulls: Loop | undefined;
@@ -131,6 +132,37 @@ function compileSelection(input: StructType, stages: readonly Stage[], schema: S
     return { ...lazyTakeBatch(batch, selected, count), schema };
   };
   return { source: general.src, run, runScratch: run };
+}
+
+/**
+ * A project of plain column references (a rename or a pruning select) followed by another project
+ * is folded into it, so the second reads the input columns directly: a column that passes through
+ * both stays the same vector (no copy, and its dictionary, if any, survives).
+ */
+function collapseRenames(stages: readonly Stage[]): readonly Stage[] {
+  const out: Stage[] = [];
+  for (const s of stages) {
+    const prev = out[out.length - 1];
+    if (s.kind === 'project' && prev?.kind === 'project' && prev.exprs.every((e) => e.kind === 'ref')) {
+      out[out.length - 1] = { kind: 'project', exprs: s.exprs.map((e) => substituteRefs(e, prev.exprs)) };
+    } else {
+      out.push(s);
+    }
+  }
+  return out;
+}
+
+function substituteRefs(e: Bound, env: readonly Bound[]): Bound {
+  switch (e.kind) {
+    case 'ref': return env[e.index]!;
+    case 'lit': return e;
+    case 'call': return { ...e, args: e.args.map((a) => substituteRefs(a, env)) };
+    case 'case': return {
+      ...e,
+      branches: e.branches.map(([w, t]) => [substituteRefs(w, env), substituteRefs(t, env)] as const),
+      otherwise: e.otherwise === null ? null : substituteRefs(e.otherwise, env),
+    };
+  }
 }
 
 interface Loop {

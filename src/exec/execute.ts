@@ -8,7 +8,7 @@ import { evaluate, pipelineRunner, scratchRunner, type ExecOptions } from './pip
 import { distinctIndices } from '../core/hash/distinct.js';
 import { runJoin } from './join/join-exec.js';
 import { runGenerate, runSplitExplode } from './generate.js';
-import { physicalChildren, type AggregateExec, type GenerateExec, type JoinExec, type PhysicalPlan, type SortExec } from './physical.js';
+import { physicalChildren, type AggregateExec, type GenerateExec, type JoinExec, type StatefulAggregateExec, type PhysicalPlan, type SortExec } from './physical.js';
 import { SpateError } from '../core/errors.js';
 import type { OutputMode } from '../sinks/sink.js';
 import type { OperatorState } from './stateful/operator-state.js';
@@ -94,7 +94,7 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
     }
     case 'statefulAggregate': {
       const s = streamContext(opts, plan.operatorId);
-      return [await runStatefulAggregate(plan, (fn) => forEachBatch(plan.child, opts, fn), s.state, s.mode, opts)];
+      return [await runStatefulAggregate(plan, (fn) => aggregateInputs(plan, opts, fn), s.state, s.mode, opts)];
     }
     case 'streamingDedup': {
       const s = streamContext(opts, plan.operatorId);
@@ -165,16 +165,26 @@ function limitBatches(batches: readonly RecordBatch[], limit: number, offset: nu
  * batch to batch (the aggregator copies what it keeps), and a join under them
  * streams its batches straight in; so no intermediate batch is materialized.
  */
-async function aggregate(plan: AggregateExec, opts: ExecOptions): Promise<RecordBatch> {
-  const agg = new HashAggregator(plan.keys.map((k) => k.type), plan.aggs.map((a) => a.fn));
+/**
+ * Hands an aggregation its input as [keys..., aggregate arguments...], batch by batch: the filters and
+ * projects below it and that projection are one compiled loop writing reused buffers, so each batch is
+ * valid only during the call.
+ */
+async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts: ExecOptions, fn: (keysAndArgs: RecordBatch) => void): Promise<void> {
   const pre = [...plan.keys, ...plan.aggs.flatMap((a) => a.args)];
   const { stages, source } = collectPipeline(plan.child);
   const run = scratchRunner(plan, 'pre', source.schema, [...stages, { kind: 'project', exprs: pre }], opts);
-  const nk = plan.keys.length;
   await forEachBatch(source, opts, (b) => {
     if (b.numRows === 0) return;
     const out = run(b);
-    if (out.numRows === 0) return;
+    if (out.numRows > 0) fn(out);
+  });
+}
+
+async function aggregate(plan: AggregateExec, opts: ExecOptions): Promise<RecordBatch> {
+  const agg = new HashAggregator(plan.keys.map((k) => k.type), plan.aggs.map((a) => a.fn));
+  const nk = plan.keys.length;
+  await aggregateInputs(plan, opts, (out) => {
     const vecs = out.columns;
     const keys = vecs.slice(0, nk);
     let off = nk;

@@ -6,7 +6,7 @@ import { HashAggregator } from '../aggregate/hash-aggregate.js';
 import type { GroupAccumulator } from '../aggregate/aggregate-function.js';
 import type { EventTimeKey, StatefulAggregateExec } from '../physical.js';
 import { expired, notLate } from './event-time.js';
-import { evaluate, pipelineRunner, type ExecOptions } from '../pipeline.js';
+import { pipelineRunner, type ExecOptions } from '../pipeline.js';
 import type { OperatorState } from './operator-state.js';
 
 /** Key and value schemas of an aggregation's state rows: the grouping keys, then every accumulator's state columns. */
@@ -33,7 +33,7 @@ export function aggregateStateSchemas(plan: StatefulAggregateExec): { keySchema:
  * Work per batch is proportional to the batch's keys, except complete mode,
  * which re-evaluates all state as Spark does.
  */
-export async function runStatefulAggregate(plan: StatefulAggregateExec, forEachInput: (fn: (b: RecordBatch) => void) => Promise<void>, state: OperatorState, mode: OutputMode, opts: ExecOptions): Promise<RecordBatch> {
+export async function runStatefulAggregate(plan: StatefulAggregateExec, forEachInput: (fn: (keysAndArgs: RecordBatch) => void) => Promise<void>, state: OperatorState, mode: OutputMode, opts: ExecOptions): Promise<RecordBatch> {
   // With a watermark (and not in complete mode, which keeps everything), late rows are dropped and expired groups evicted.
   const timeKey = mode === 'complete' ? undefined : plan.eventTimeKey;
   const watermarkMicros = (opts.stream?.watermarkMs ?? 0) * 1000;
@@ -43,13 +43,12 @@ export async function runStatefulAggregate(plan: StatefulAggregateExec, forEachI
   const { widths } = schemas;
   const rowSchema = StructType([...schemas.keySchema.fields, ...schemas.valueSchema.fields]);
   const partial = new HashAggregator(plan.keys.map((k) => k.type), plan.aggs.map((a) => a.fn));
-  const pre = [...plan.keys, ...plan.aggs.flatMap((a) => a.args)];
   let rowsIn = 0;
-  // Input batches are aggregated as they are made (each is valid only during the call).
+  // Input batches arrive as [keys..., aggregate arguments...] (see aggregateInputs), each valid only during the call.
   await forEachInput((b) => {
     if (b.numRows === 0) return;
     rowsIn += b.numRows;
-    let vecs = evaluate(plan, 'pre', pre, b, opts);
+    let vecs: Vector[] = [...b.columns];
     let n = b.numRows;
     if (timeKey) {
       const keep = notLate(timeKey, vecs[timeKey.index]!, n, lateMicros);
