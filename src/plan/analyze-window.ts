@@ -1,6 +1,6 @@
 import { parseDurationMicros } from '../core/duration.js';
 import { AnalysisException } from '../core/errors.js';
-import { LongType, StructField, StructType, TimestampType, simpleString } from '../core/types.js';
+import { BooleanType, LongType, StructField, StructType, TimestampType, simpleString } from '../core/types.js';
 import { boundDisplay, type Bound } from '../exec/bound.js';
 import type { PhysicalPlan } from '../exec/physical.js';
 import { castTo } from '../exec/functions/index.js';
@@ -92,15 +92,43 @@ export function extractWindow(id: number, exprs: readonly Expr[], child: Analyze
     if (isWindowCall(unalias(e))) return positionalColumn(index, e.kind === 'alias' ? e.names[0]! : 'window');
     return e;
   });
-  const windowPlan: PhysicalPlan = { kind: 'window', schema: attrsToSchema(startAttrs), child: child.plan, time, windowMicros, slideMicros, startMicros };
+  const refs: Bound[] = child.attrs.map((a, i) => ({ kind: 'ref', index: i, type: a.type, nullable: a.nullable, name: a.name }));
+  const windowPlan: PhysicalPlan = windowMicros === slideMicros
+    ? tumblingWindow(child.plan, attrsToSchema(startAttrs), refs, time, shape)
+    : { kind: 'window', schema: attrsToSchema(startAttrs), child: child.plan, time, windowMicros, slideMicros, startMicros };
   if (startKey) return { exprs: replaced, child: { plan: windowPlan, attrs: startAttrs }, windowStart: { index, shape } };
   const attrs = [...child.attrs, { ...startAttr, type: WINDOW_TYPE }];
-  const refs: Bound[] = child.attrs.map((a, i) => ({ kind: 'ref', index: i, type: a.type, nullable: a.nullable, name: a.name }));
   const k: Bound = { kind: 'ref', index, type: LongType, nullable: false, name: 'window' };
   return {
     exprs: replaced,
     child: { plan: { kind: 'project', schema: attrsToSchema(attrs), child: windowPlan, exprs: [...refs, windowStruct(k, shape)] }, attrs },
   };
+}
+
+/**
+ * A tumbling window is one window per row: a projection appending the index floor((t - start) / length)
+ * (below a filter dropping null times, when the time can be null), which compiles into the loop of the
+ * filters and projects around it instead of being a pass of its own.
+ */
+function tumblingWindow(child: PhysicalPlan, schema: StructType, refs: readonly Bound[], time: Bound, shape: WindowShape): PhysicalPlan {
+  const { slideMicros: s, startMicros: o } = shape;
+  // floor((t - o) / s) is exact: t - o is an integer below 2^53 (microseconds), so the quotient never rounds up to the next integer.
+  const index: Bound = {
+    kind: 'call', name: 'window_index', args: [time], type: LongType, nullable: false, nullSafe: false,
+    impl: (t: number) => Math.floor((t - o) / s),
+    inline: ([t]) => `Math.floor((${t} - ${numberLiteral(o)}) / ${numberLiteral(s)})`,
+    display: 'window_index',
+  };
+  const input: PhysicalPlan = time.nullable
+    ? { kind: 'filter', schema: child.schema, child, condition: { kind: 'call', name: 'isnotnull', args: [time], type: BooleanType, nullable: false, nullSafe: true, impl: (t: unknown) => t !== null, display: 'isnotnull(time)' } }
+    : child;
+  return { kind: 'project', schema, child: input, exprs: [...refs, index] };
+}
+
+/** A number as JS source (an integer count of microseconds, never user text). */
+function numberLiteral(x: number): string {
+  if (!Number.isSafeInteger(x)) throw new AnalysisException('INVALID_WINDOW', `window(...) durations must be whole microseconds, got ${x}.`);
+  return `(${x})`;
 }
 
 /** The window struct<start, end> of window index k. */
