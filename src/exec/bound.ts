@@ -78,3 +78,17 @@ export function isFoldable(e: Bound): boolean {
 
 /** Calls that must not be folded to a constant at analysis time. */
 export const NON_DETERMINISTIC = new Set(['rand', 'randn', 'uuid', 'monotonically_increasing_id', 'spark_partition_id']);
+
+/** `e` with every column reference i replaced by env[i] (to read an expression through a projection below it). */
+export function substituteRefs(e: Bound, env: readonly Bound[]): Bound {
+  switch (e.kind) {
+    case 'ref': return env[e.index]!;
+    case 'lit': return e;
+    case 'call': return { ...e, args: e.args.map((a) => substituteRefs(a, env)) };
+    case 'case': return {
+      ...e,
+      branches: e.branches.map(([w, t]) => [substituteRefs(w, env), substituteRefs(t, env)] as const),
+      otherwise: e.otherwise === null ? null : substituteRefs(e.otherwise, env),
+    };
+  }
+}

@@ -1,7 +1,7 @@
 import { lazyTakeBatch, type RecordBatch } from '../core/batch.js';
 import type { DataType, StructType } from '../core/types.js';
 import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../core/vector.js';
-import type { Bound } from './bound.js';
+import { substituteRefs, type Bound } from './bound.js';
 import { constantValue, finishVector, isLogic, numberComparison, scratchVector, stageIsPure } from './compile-inline.js';
 
 /**
@@ -152,19 +152,6 @@ function collapseRenames(stages: readonly Stage[]): readonly Stage[] {
   return out;
 }
 
-function substituteRefs(e: Bound, env: readonly Bound[]): Bound {
-  switch (e.kind) {
-    case 'ref': return env[e.index]!;
-    case 'lit': return e;
-    case 'call': return { ...e, args: e.args.map((a) => substituteRefs(a, env)) };
-    case 'case': return {
-      ...e,
-      branches: e.branches.map(([w, t]) => [substituteRefs(w, env), substituteRefs(t, env)] as const),
-      otherwise: e.otherwise === null ? null : substituteRefs(e.otherwise, env),
-    };
-  }
-}
-
 interface Loop {
   readonly src: string;
   readonly fn: RunFn;
@@ -313,13 +300,24 @@ class Gen {
         const c = constantValue(e);
         if (c !== null) return c.value === null ? { v: defaultOf(e.type), n: 'true' } : { v: this.constant(c.value), n: 'false' };
         if (isLogic(e)) return this.logic(e, env, body);
-        return this.call(e, env, body);
+        // The same call object met again over the same input (a lookup a filter and a projection both use)
+        // reuses the value computed at the loop's top level instead of calling again.
+        let memo = this.memo.get(env);
+        const seen = memo?.get(e);
+        if (seen) return seen;
+        const slot = this.call(e, env, body);
+        if (this.topBody === null) {
+          if (!memo) { memo = new Map(); this.memo.set(env, memo); }
+          memo.set(e, slot);
+        }
+        return slot;
       }
       case 'case': return this.caseWhen(e, env, body);
     }
   }
 
   private topBody: string[] | null = null;
+  private readonly memo = new Map<readonly Slot[] | null, Map<Bound, Slot>>();
 
   // SQL three-valued AND / OR as straight-line boolean locals instead of a call with nullable arguments per row.
   private logic(e: Bound & { kind: 'call' }, env: readonly Slot[] | null, body: string[]): Slot {

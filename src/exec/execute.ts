@@ -7,6 +7,7 @@ import type { Stage } from './compile.js';
 import { evaluate, pipelineRunner, scratchRunner, type ExecOptions } from './pipeline.js';
 import { distinctIndices } from '../core/hash/distinct.js';
 import { runJoin } from './join/join-exec.js';
+import { lookupJoin } from './join/lookup-join.js';
 import { runGenerate, runSplitExplode } from './generate.js';
 import { physicalChildren, type AggregateExec, type GenerateExec, type JoinExec, type StatefulAggregateExec, type PhysicalPlan, type SortExec } from './physical.js';
 import { SpateError } from '../core/errors.js';
@@ -116,6 +117,39 @@ async function executeSide(side: PhysicalPlan, opts: ExecOptions): Promise<Recor
   return hit;
 }
 
+/** Per query run (its static cache), the lookup rewrite of each stream-static join, so every batch uses the same plan. */
+const lookups = new WeakMap<object, Map<JoinExec, PhysicalPlan>>();
+
+/**
+ * In a streaming query, the filters and projects down from `p` with each stream-static join whose
+ * static side has unique keys rewritten as a lookup projection (see lookupJoin), so they compile into
+ * one loop. Batch queries, and joins that do not fit, are left as they are.
+ */
+async function withLookups(p: PhysicalPlan, opts: ExecOptions): Promise<PhysicalPlan> {
+  const cache = opts.stream?.staticCache;
+  if (!cache) return p;
+  switch (p.kind) {
+    case 'project': case 'filter': {
+      const child = await withLookups(p.child, opts);
+      return child === p.child ? p : { ...p, child } as PhysicalPlan;
+    }
+    case 'join': {
+      if (readsStream(p.right) || !readsStream(p.left)) return p;
+      let byJoin = lookups.get(cache);
+      if (!byJoin) { byJoin = new Map(); lookups.set(cache, byJoin); }
+      let rewritten = byJoin.get(p);
+      if (rewritten === undefined) {
+        const found = lookupJoin(p, await executeSide(p.right, opts), opts);
+        rewritten = found === null ? p : await withLookups(found, opts);
+        byJoin.set(p, rewritten);
+      }
+      return rewritten;
+    }
+    default:
+      return p;
+  }
+}
+
 /** True when the subtree reads a streaming source. */
 export function readsStream(p: PhysicalPlan): boolean {
   return p.kind === 'streamScan' || physicalChildren(p).some(readsStream);
@@ -172,7 +206,7 @@ function limitBatches(batches: readonly RecordBatch[], limit: number, offset: nu
  */
 async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts: ExecOptions, fn: (keysAndArgs: RecordBatch) => void): Promise<void> {
   const pre = [...plan.keys, ...plan.aggs.flatMap((a) => a.args)];
-  const { stages, source } = collectPipeline(plan.child);
+  const { stages, source } = collectPipeline(await withLookups(plan.child, opts));
   const run = scratchRunner(plan, 'pre', source.schema, [...stages, { kind: 'project', exprs: pre }], opts);
   await forEachBatch(source, opts, (b) => {
     if (b.numRows === 0) return;
