@@ -336,6 +336,11 @@ class Gen {
 
   private call(e: Bound & { kind: 'call' }, env: readonly Slot[] | null, body: string[]): Slot {
     const args = e.args.map((a) => this.expr(a, env, body));
+    // IS NULL / IS NOT NULL are the argument's null flag: no call (and constants when the input has no nulls).
+    if (e.nullSafe && args.length === 1 && (e.name === 'isnull' || e.name === 'isnotnull')) {
+      const flag = args[0]!.n;
+      return { v: flag === 'false' ? String(e.name === 'isnull' ? false : true) : e.name === 'isnull' ? `(${flag})` : `(!${flag})`, n: 'false' };
+    }
     const k = this.fresh();
     const d = defaultOf(e.type);
     if (e.nullSafe) {
