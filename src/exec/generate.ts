@@ -68,7 +68,7 @@ export function runGenerate(plan: GenerateExec, batch: RecordBatch, input: Vecto
  * pass over the characters for a one-character separator), and interned as they are found: a word seen before is matched in
  * place (hash over its characters, then compared character by character) and its stored
  * string reused, so repeated words allocate nothing. The output column is
- * dictionary-encoded as well (see Vector.dictionary). A null string gives no row.
+ * dictionary-encoded (see Vector.dictionary); its strings are made on first read. A null string gives no row.
  */
 export function runSplitExplode(plan: GenerateExec, batch: RecordBatch, str: Vector): RecordBatch {
   const n = batch.numRows;
@@ -82,7 +82,6 @@ export function runSplitExplode(plan: GenerateExec, batch: RecordBatch, str: Vec
     dict = new Interner();
     interners.set(plan, dict);
   }
-  const words: string[] = [];
   let codes = new Int32Array(Math.max(16, n * 4));
   const keep = plan.keepChild;
   const rowOf: number[] = [];
@@ -94,7 +93,6 @@ export function runSplitExplode(plan: GenerateExec, batch: RecordBatch, str: Vec
       codes = grown;
     }
     codes[o++] = code;
-    words.push(dict.entries[code]!);
     if (keep) rowOf.push(row);
   };
   // A one-character separator (the usual ' '): one pass over the characters finds the words and hashes them.
@@ -130,9 +128,21 @@ export function runSplitExplode(plan: GenerateExec, batch: RecordBatch, str: Vec
   const total = o;
   codes = codes.subarray(0, total);
   const wordField = plan.schema.fields[plan.schema.fields.length - 1]!;
-  const wordVec: Vector = { type: wordField.dataType, length: total, values: words, validity: null, dictionary: { codes, entries: dict.entries } };
+  const entries = dict.entries;
+  // The strings are made only if someone reads `values`; a grouping on the word reads the codes alone.
+  let words: string[] | null = null;
+  const wordVec: Vector = {
+    type: wordField.dataType, length: total, validity: null, dictionary: { codes, entries },
+    get values() { return (words ??= decode(codes, entries)); },
+  };
   const cols = keep ? [...takeBatch(batch, Int32Array.from(rowOf)).columns, wordVec] : [wordVec];
   return makeBatch(plan.schema, cols, total);
+}
+
+function decode(codes: Int32Array, entries: readonly string[]): string[] {
+  const out = new Array<string>(codes.length);
+  for (let i = 0; i < codes.length; i++) out[i] = entries[codes[i]!]!;
+  return out;
 }
 
 /** Distinct words interned per explode node (a query's plan lives as long as the query). */
