@@ -111,8 +111,9 @@ export interface WatermarkExec extends Base {
 }
 
 /**
- * Time windows of `time` (Spark's window(...)): each row repeats once per
- * window containing its timestamp (once for tumbling windows), with the
+ * Sliding time windows of `time` (Spark's window(...) with a slide shorter than
+ * the window; tumbling ones are a projection): each row repeats once per
+ * window containing its timestamp, with the
  * window's index k appended as a long column: the window is [k * slide + startTime, ... + windowDuration).
  * Rows with a null time are dropped.
  */

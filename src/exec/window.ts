@@ -9,7 +9,8 @@ import type { WindowExec } from './physical.js';
  * ... while they still contain t. The appended column is each window's index
  * k, a small number that groups and hashes cheaply (the struct is built
  * above, from k). Output rows are grouped by input row, windows in ascending
- * order. Null timestamps produce no row, as in Spark.
+ * order. Null timestamps produce no row, as in Spark. (Tumbling windows,
+ * one per row, are a projection instead: see plan/analyze-window.ts.)
  */
 export function runWindow(plan: WindowExec, batch: RecordBatch, time: Vector): RecordBatch {
   const n = batch.numRows;
@@ -20,12 +21,6 @@ export function runWindow(plan: WindowExec, batch: RecordBatch, time: Vector): R
   const o = plan.startMicros;
   const indexType = plan.schema.fields[plan.schema.fields.length - 1]!.dataType;
   // floor((t - o) / s) is exact: t - o is an integer below 2^53 (microseconds), so the quotient never rounds up to the next integer.
-  if (w === s && valid === null) {
-    // Tumbling windows without null times: one window per row, the input columns pass through as they are.
-    const ks = new Float64Array(n);
-    for (let i = 0; i < n; i++) ks[i] = Math.floor((ts[i]! - o) / s);
-    return makeBatch(plan.schema, [...batch.columns, { type: indexType, length: n, values: ks, validity: null }], n);
-  }
   const perRow = Math.ceil(w / s);
   const cap = n * perRow;
   const idx = new Int32Array(cap);
