@@ -194,15 +194,11 @@ function limitBatches(batches: readonly RecordBatch[], limit: number, offset: nu
 }
 
 /**
- * Hash aggregation. Filters and projects right under it run in the same
- * compiled loop as its key and argument expressions, into arrays reused from
- * batch to batch (the aggregator copies what it keeps), and a join under them
- * streams its batches straight in; so no intermediate batch is materialized.
- */
-/**
- * Hands an aggregation its input as [keys..., aggregate arguments...], batch by batch: the filters and
- * projects below it and that projection are one compiled loop writing reused buffers, so each batch is
- * valid only during the call.
+ * Hands an aggregation (batch or streaming) its input as [keys..., aggregate arguments...], batch by
+ * batch: the filters and projects right under it and that projection run as one compiled loop into
+ * arrays reused from batch to batch (the aggregator copies what it keeps, so each batch is valid only
+ * during the call), and a join under them streams its batches straight in (or, in a streaming query,
+ * becomes part of the loop as a lookup); so no intermediate batch is materialized.
  */
 async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts: ExecOptions, fn: (keysAndArgs: RecordBatch) => void): Promise<void> {
   const pre = [...plan.keys, ...plan.aggs.flatMap((a) => a.args)];
@@ -215,6 +211,7 @@ async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts
   });
 }
 
+/** Hash aggregation of a batch query. */
 async function aggregate(plan: AggregateExec, opts: ExecOptions): Promise<RecordBatch> {
   const agg = new HashAggregator(plan.keys.map((k) => k.type), plan.aggs.map((a) => a.fn));
   const nk = plan.keys.length;
