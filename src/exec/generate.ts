@@ -64,11 +64,13 @@ export function runGenerate(plan: GenerateExec, batch: RecordBatch, input: Vecto
 
 /**
  * explode(split(str, separator)) with a plain separator (not outer, no
- * position): the words are found as String.prototype.split would (one
- * pass over the characters for a one-character separator), and interned as they are found: a word seen before is matched in
- * place (hash over its characters, then compared character by character) and its stored
- * string reused, so repeated words allocate nothing. The output column is
- * dictionary-encoded (see Vector.dictionary); its strings are made on first read. A null string gives no row.
+ * position): the words are found as String.prototype.split would (one pass
+ * over the characters for a one-character separator) and interned as they
+ * are found: a word seen before is matched in place (hash over its
+ * characters, then compared character by character), so repeated words
+ * allocate nothing. The output column is dictionary-encoded (see
+ * Vector.dictionary); its strings are made on first read. A null string
+ * gives no row.
  */
 export function runSplitExplode(plan: GenerateExec, batch: RecordBatch, str: Vector): RecordBatch {
   const n = batch.numRows;
