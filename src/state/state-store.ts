@@ -33,7 +33,8 @@ interface FileStamp { readonly path: string; readonly size: number; readonly mti
 interface DirState {
   data: StateData;
   version: number;
-  stamp: FileStamp | undefined;
+  /** Taken after the write, off the commit's critical path; awaited only when a later load checks the cache. */
+  stamp: Promise<FileStamp | undefined> | undefined;
   inUse: boolean;
   lastSnapshotVersion: number;
   snapshots: number[];
@@ -200,19 +201,21 @@ export class StateStore {
       const delta = encodeStateFile('delta', newVersion, d.keySchema, d.valueSchema,
         d.keyCols.map((c) => c.take(slots)), d.valueCols.map((c) => c.take(slots)), removed, slots.length);
       const dPath = deltaPath(this.dir, newVersion);
-      await writeFileAtomic(dPath, delta);
       if (newVersion - st.lastSnapshotVersion >= this.opts.minDeltasForSnapshot) {
         const live = d.liveSlots();
         const snap = encodeStateFile('snapshot', newVersion, d.keySchema, d.valueSchema,
           d.keyCols.map((c) => c.take(live)), d.valueCols.map((c) => c.take(live)), null, live.length);
-        await writeFileAtomic(snapshotPath(this.dir, newVersion), snap);
+        // Independent files: written side by side, the version is committed when both are in place.
+        await Promise.all([writeFileAtomic(dPath, delta), writeFileAtomic(snapshotPath(this.dir, newVersion), snap)]);
         snapshotWritten = true;
-      } else if (st.staleSnapshots.has(newVersion)) {
+      } else {
+        await writeFileAtomic(dPath, delta);
         // A snapshot from an abandoned run at this version may disagree with the delta just written.
-        await unlink(snapshotPath(this.dir, newVersion)).catch((e: unknown) => { if (errCode(e) !== 'ENOENT') throw e; });
+        if (st.staleSnapshots.has(newVersion)) await unlink(snapshotPath(this.dir, newVersion)).catch((e: unknown) => { if (errCode(e) !== 'ENOENT') throw e; });
       }
       st.staleSnapshots.delete(newVersion);
-      st.stamp = await stampOf(dPath);
+      // A failed stat only makes the next cross-run load re-read disk.
+      st.stamp = stampOf(dPath).catch(() => undefined);
     } catch (e) {
       this.abort();
       throw e;
@@ -229,6 +232,18 @@ export class StateStore {
     if (d.numSlots - d.numLive > Math.max(d.numLive, COMPACT_MIN_DEAD)) d.compact();
     this.commitTimeMs = performance.now() - t0;
     return newVersion;
+  }
+
+  /**
+   * A handle on the version this one just committed, straight from memory: the
+   * next batch of the same run needs no look at the disk (load() checks the
+   * file stamp because another run may have written the directory meanwhile).
+   */
+  reopen(): StateStore {
+    if (!this.closed || this.state.version !== this.version + 1 || this.state.inUse) {
+      throw new SpateError('INTERNAL_ERROR', `StateStore.reopen: the store in ${this.dir} at version ${this.version} was not just committed.`);
+    }
+    return new StateStore(this.dir, this.state, this.opts);
   }
 
   /** Discards this handle's changes; the store stays at `version`. */
@@ -351,7 +366,7 @@ async function loadFromDisk(dir: string, version: number, keySchema: StructType,
   return {
     data,
     version,
-    stamp: last === undefined ? undefined : await stampOf(last.path),
+    stamp: last === undefined ? undefined : Promise.resolve(await stampOf(last.path)),
     inUse: false,
     lastSnapshotVersion: plan.snapshot,
     snapshots: listing.snapshots.filter((s) => s <= version),
@@ -366,8 +381,10 @@ async function stampOf(path: string): Promise<FileStamp> {
   return { path, size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
 }
 
-async function stampStillValid(stamp: FileStamp | undefined): Promise<boolean> {
-  if (stamp === undefined) return true;
+async function stampStillValid(pending: Promise<FileStamp | undefined> | undefined): Promise<boolean> {
+  if (pending === undefined) return true;
+  const stamp = await pending;
+  if (stamp === undefined) return false;
   try {
     const s = await stat(stamp.path);
     return s.size === stamp.size && s.mtimeMs === stamp.mtimeMs && s.ino === stamp.ino;

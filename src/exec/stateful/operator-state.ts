@@ -68,7 +68,8 @@ export class OperatorState {
   async commit(): Promise<void> {
     await Promise.all(this.stores.map((s) => s.commit()));
     this.lastMetrics = this.sumMetrics();
-    await this.load(this.version + 1);
+    this.stores = this.stores.map((s) => s.reopen());
+    this.version++;
   }
 
   /** Drops this batch's changes (the query is failing). */
