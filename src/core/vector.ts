@@ -112,6 +112,13 @@ export function constantVector(type: DataType, value: unknown, n: number): Vecto
   return { type, length: n, values, validity: null };
 }
 
+/** constantVector whose values are only made if read (count(1) reads only the validity, which is null). */
+export function lazyConstantVector(type: DataType, value: unknown, n: number): Vector {
+  if (value === null || value === undefined) return nullVector(type, n);
+  let values: PrimitiveArray | unknown[] | null = null;
+  return { type, length: n, validity: null, get values() { return (values ??= constantVector(type, value, n).values); } };
+}
+
 /** Rows `indices[k]` of `v`, in that order; an index of -1 gives null (used by outer joins). */
 function gatherF64(src: Float64Array, out: Float64Array, indices: Int32Array, count: number): void {
   for (let k = 0; k < count; k++) out[k] = src[indices[k]!]!;

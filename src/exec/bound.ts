@@ -32,7 +32,8 @@ export interface BoundLiteral {
  * is null when any argument is null and `impl` only sees non-null values.
  * `inline`, when present, gives the same result as a JS expression over the
  * argument locals, for the compiler to splice into the loop (it never embeds
- * user text: literals stay in the constants array).
+ * user text: literals and tables go in through `constant`, which returns the
+ * name of a constant holding the value).
  */
 export interface BoundCall {
   readonly kind: 'call';
@@ -42,7 +43,12 @@ export interface BoundCall {
   readonly nullable: boolean;
   readonly impl: (...args: any[]) => unknown;
   readonly nullSafe: boolean;
-  readonly inline?: (args: readonly string[]) => string;
+  readonly inline?: (args: readonly string[], constant: (value: unknown) => string) => string;
+  /**
+   * With `inline`: a JS condition, over the result local and the argument locals, that is true where
+   * the result is null (for calls that give null on non-null input, e.g. a lookup that finds no row).
+   */
+  readonly nullWhen?: (value: string, args: readonly string[], constant: (value: unknown) => string) => string;
   /** Short form for explain(), e.g. `(a + 1)` or `upper(name)`. */
   readonly display: string;
 }

@@ -69,6 +69,7 @@ export function isPure(e: Bound): boolean {
 
 /** True when every expression of the stage is pure (see isPure). */
 export function stageIsPure(s: Stage): boolean {
+  if (s.kind === 'observe') return true;
   return s.kind === 'filter' ? isPure(s.condition) : s.exprs.every(isPure);
 }
 

@@ -14,11 +14,19 @@ import { constantValue, finishVector, isLogic, numberComparison, scratchVector, 
  */
 export type Stage =
   | { readonly kind: 'filter'; readonly condition: Bound }
-  | { readonly kind: 'project'; readonly exprs: readonly Bound[] };
+  | { readonly kind: 'project'; readonly exprs: readonly Bound[] }
+  | ObserveStage;
+
+/**
+ * A watermark's event-time statistics folded into the loop: the min, max, sum and count of the
+ * non-null values of column `column` (of the rows reaching this stage), accumulated into
+ * `acc[4j .. 4j + 3]` for the j-th observe stage, so the times need no pass of their own.
+ */
+export interface ObserveStage { readonly kind: 'observe'; readonly column: number; readonly watermarkId: number }
 
 export interface CompiledPipeline {
-  /** Runs the stages over one batch; the output owns fresh arrays. */
-  run(batch: RecordBatch): RecordBatch;
+  /** Runs the stages over one batch; the output owns fresh arrays. `acc`: the observe stages' accumulators. */
+  run(batch: RecordBatch, acc?: Float64Array): RecordBatch;
   /**
    * Runs the stages over one batch into output arrays reused from call to
    * call: the result is valid only until the next call, and a plain-array
@@ -26,14 +34,16 @@ export interface CompiledPipeline {
    * a batch at once and keep nothing (aggregation input, join keys), where a
    * fresh output per batch would cost more than the loop itself.
    */
-  runScratch(batch: RecordBatch): RecordBatch;
+  runScratch(batch: RecordBatch, acc?: Float64Array): RecordBatch;
   /** The generated source, for explain('codegen') and debugging. */
   readonly source: string;
 }
 
 interface Slot { readonly v: string; readonly n: string }
 
-type RunFn = (cols: readonly unknown[], valids: readonly (Uint8Array | null)[], n: number, outs: unknown[], outValids: (Uint8Array | null)[], nulls: Uint8Array) => number;
+type RunFn = (cols: readonly unknown[], valids: readonly (Uint8Array | null)[], n: number, outs: unknown[], outValids: (Uint8Array | null)[], nulls: Uint8Array, acc: Float64Array) => number;
+
+const NO_ACC = new Float64Array(0);
 
 /**
  * Compiles the stages; `schema` is the output schema (the last project's, or the input's when only filters).
@@ -50,7 +60,7 @@ export function compilePipeline(input: StructType, stagesIn: readonly Stage[], s
   const outCount = types.length;
   const scratchVals: (PrimitiveArray | unknown[] | null)[] = types.map(() => null);
   const scratchValids: (Uint8Array | null)[] = types.map(() => null);
-  const runWith = (batch: RecordBatch, scratch: boolean): RecordBatch => {
+  const runWith = (batch: RecordBatch, scratch: boolean, acc: Float64Array): RecordBatch => {
     const n = batch.numRows;
     const cols: unknown[] = new Array<unknown>(batch.columns.length).fill(null);
     const valids: (Uint8Array | null)[] = new Array<Uint8Array | null>(batch.columns.length).fill(null);
@@ -84,7 +94,7 @@ export function compilePipeline(input: StructType, stagesIn: readonly Stage[], s
       outValids.push(mayNull[c] ? scratchValids[c]! : null);
     }
     const nulls = new Uint8Array(outCount);
-    const count = loop.fn(cols, valids, n, outVals, outValids, nulls);
+    const count = loop.fn(cols, valids, n, outVals, outValids, nulls, acc);
     const columns: Vector[] = [];
     for (let c = 0; c < outCount; c++) {
       const p = passthrough[c];
@@ -101,8 +111,8 @@ export function compilePipeline(input: StructType, stagesIn: readonly Stage[], s
   };
   return {
     source: general.src,
-    run: (batch) => runWith(batch, false),
-    runScratch: (batch) => runWith(batch, true),
+    run: (batch, acc = NO_ACC) => runWith(batch, false, acc),
+    runScratch: (batch, acc = NO_ACC) => runWith(batch, true, acc),
   };
 }
 
@@ -127,7 +137,7 @@ function compileSelection(input: StructType, stages: readonly Stage[], schema: S
     }
     const loop = anyValidity ? general : (noNulls ??= generateLoop(input, stages, schema, true, true));
     const selected = new Int32Array(n);
-    const count = loop.fn(cols, valids, n, [selected], [], new Uint8Array(0));
+    const count = loop.fn(cols, valids, n, [selected], [], new Uint8Array(0), NO_ACC);
     if (count === n) return { schema, columns: batch.columns, numRows: n };
     return { ...lazyTakeBatch(batch, selected, count), schema };
   };
@@ -166,23 +176,35 @@ interface Loop {
 function generateLoop(input: StructType, stages: readonly Stage[], schema: StructType, noNulls: boolean, selection = false): Loop {
   const g = new Gen(input, noNulls);
   const hasFilter = stages.some((s) => s.kind === 'filter');
+  const firstFilter = stages.findIndex((s) => s.kind === 'filter');
+  const observeAfterFilter = firstFilter >= 0 && stages.slice(firstFilter).some((s) => s.kind === 'observe');
   // A data-dependent `continue` mispredicts about every other row on a selective filter; when every
-  // expression is cheap and cannot throw, all rows are computed and written and `o` advances by the keep flag.
-  const branchless = hasFilter && stages.every(stageIsPure);
+  // expression is cheap and cannot throw, all rows are computed and written and `o` advances by the keep flag
+  // (not when statistics must see only the rows a filter kept).
+  const branchless = hasFilter && stages.every(stageIsPure) && !observeAfterFilter;
+  let observes = 0;
   // Final output expressions over the last project's input env, or pass-through of the input.
   let finalExprs: readonly Bound[] | null = null;
   const body: string[] = [];
   let env: Slot[] | null = null; // null = the input batch columns
   stages.forEach((s, si) => {
-    if (s.kind === 'filter') {
+    if (s.kind === 'observe') {
+      const t = env === null ? g.inputSlot(s.column, body) : (env as Slot[])[s.column]!;
+      const j = observes++;
+      body.push(`if (!${t.n}) { const t${j} = ${t.v}; if (t${j} < tmin${j}) tmin${j} = t${j}; if (t${j} > tmax${j}) tmax${j} = t${j}; tsum${j} += t${j}; tcnt${j}++; }`);
+    } else if (s.kind === 'filter') {
       const c = g.expr(s.condition, env, body);
       body.push(branchless ? `keep &= !${c.n} & ${c.v};` : `if (${c.n} || !${c.v}) continue;`);
+      // Past `if (...) continue`, what the condition proved not null is known not null (a lookup's row, say).
+      if (!branchless) g.refineNotNull(s.condition, env);
     } else if (si === stages.length - 1) {
       finalExprs = s.exprs;
     } else {
       env = s.exprs.map((e) => {
         const r = g.expr(e, env, body);
         const k = g.fresh();
+        // A value known non-null keeps the constant flag, so later stages (and output validity) fold it away.
+        if (r.n === 'false') { body.push(`const v${k} = ${r.v};`); return { v: `v${k}`, n: 'false' }; }
         body.push(`const v${k} = ${r.v}; const n${k} = ${r.n};`);
         return { v: `v${k}`, n: `n${k}` };
       });
@@ -212,12 +234,14 @@ function generateLoop(input: StructType, stages: readonly Stage[], schema: Struc
     if (r.n === 'false') writes.push(`o${c}[o] = ${store};`);
     else writes.push(`if (${r.n}) { om${c}[o] = 0; nulls[${c}] = 1; o${c}[o] = ${empty}; } else { om${c}[o] = 1; o${c}[o] = ${store}; }`);
   }
-  const needLoop = passthrough.some((p) => p === null) || hasFilter;
+  const needLoop = passthrough.some((p) => p === null) || hasFilter || observes > 0;
+  const obs = Array.from({ length: observes }, (_, j) => j);
   const src = [
     '"use strict";',
     ...g.constDecls,
-    'return function run(cols, valids, n, outs, outValids, nulls) {',
+    'return function run(cols, valids, n, outs, outValids, nulls, acc) {',
     ...g.colDecls,
+    ...obs.map((j) => `let tmin${j} = acc[${4 * j}], tmax${j} = acc[${4 * j + 1}], tsum${j} = acc[${4 * j + 2}], tcnt${j} = acc[${4 * j + 3}];`),
     ...passthrough.map((p, c) => (p === null ? `const o${c} = outs[${c}], om${c} = outValids[${c}];` : '')).filter((x) => x),
     ...(selection ? ['const sel = outs[0];'] : []),
     'let o = 0;',
@@ -227,6 +251,7 @@ function generateLoop(input: StructType, stages: readonly Stage[], schema: Struc
     ...writes,
     branchless ? 'o += keep;' : 'o++;',
     '}',
+    ...obs.map((j) => `acc[${4 * j}] = tmin${j}; acc[${4 * j + 1}] = tmax${j}; acc[${4 * j + 2}] = tsum${j}; acc[${4 * j + 3}] = tcnt${j};`),
     needLoop ? 'return o;' : 'return n;',
     '};',
   ].join('\n');
@@ -316,6 +341,19 @@ class Gen {
     }
   }
 
+  /**
+   * After a filter has skipped the rows where `cond` is not true, the calls it tested with IS NOT NULL
+   * (alone or under AND) are non-null in the rest of the loop: their memoised slots say so.
+   */
+  refineNotNull(cond: Bound, env: readonly Slot[] | null): void {
+    if (cond.kind !== 'call') return;
+    if (isLogic(cond) && cond.name === 'and') { for (const a of cond.args) this.refineNotNull(a, env); return; }
+    if (cond.name !== 'isnotnull' || !cond.nullSafe || cond.args.length !== 1) return;
+    const memo = this.memo.get(env);
+    const seen = memo?.get(cond.args[0]!);
+    if (seen && seen.n !== 'false') memo!.set(cond.args[0]!, { v: seen.v, n: 'false' });
+  }
+
   private topBody: string[] | null = null;
   private readonly memo = new Map<readonly Slot[] | null, Map<Bound, Slot>>();
 
@@ -354,7 +392,15 @@ class Gen {
     const vals = args.map((a) => a.v);
     const inline = e.inline ?? numberComparison(e);
     if (inline) {
-      const x = inline(vals);
+      const constant = (value: unknown): string => this.constant(value);
+      const x = inline(vals, constant);
+      if (e.nullWhen) {
+        // A result that may be null (a lookup that finds nothing): the call's own test on its value.
+        const own = e.nullWhen(`v${k}`, vals, constant);
+        if (anyNull === 'false') body.push(`let v${k} = ${x}; const n${k} = ${own}; if (n${k}) v${k} = ${d};`);
+        else body.push(`let v${k} = ${anyNull} ? ${d} : ${x}; const n${k} = ${anyNull} || ${own}; if (n${k}) v${k} = ${d};`);
+        return { v: `v${k}`, n: `n${k}` };
+      }
       if (anyNull === 'false') {
         body.push(`const v${k} = ${x};`);
         return { v: `v${k}`, n: 'false' };

@@ -1,9 +1,9 @@
 import { concatBatches, makeBatch, sliceBatch, takeBatch, type RecordBatch } from '../core/batch.js';
-
+import { lazyConstantVector } from '../core/vector.js';
 export type { ExecOptions } from './pipeline.js';
 import { StructField, StructType } from '../core/types.js';
 import { HashAggregator } from './aggregate/hash-aggregate.js';
-import type { Stage } from './compile.js';
+import type { ObserveStage, Stage } from './compile.js';
 import { evaluate, pipelineRunner, scratchRunner, type ExecOptions } from './pipeline.js';
 import { distinctIndices } from '../core/hash/distinct.js';
 import { runJoin } from './join/join-exec.js';
@@ -35,7 +35,7 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
       const { stages, source } = collectPipeline(plan);
       const input = await execute(source, opts);
       const run = pipelineRunner(plan, 'main', source.schema, stages, opts);
-      return input.map(run).filter((b) => b.numRows > 0 || input.length === 1);
+      return input.map((b) => run(b)).filter((b) => b.numRows > 0 || input.length === 1);
     }
     case 'generate': {
       const input = await execute(plan.child, opts);
@@ -161,12 +161,19 @@ function streamContext(opts: ExecOptions, operatorId: number): { state: Operator
   return { state, mode: opts.stream!.outputMode };
 }
 
-/** Consecutive filters and projects from `plan` down, as stages in execution order, and the node feeding them. */
-function collectPipeline(plan: PhysicalPlan): { stages: Stage[]; source: PhysicalPlan } {
+/**
+ * Consecutive filters and projects from `plan` down, as stages in execution order, and the node feeding
+ * them. Given the batch's event-time statistics, watermark nodes join the stages too (as observe stages),
+ * so the loop that reads the rows also gathers their times.
+ */
+function collectPipeline(plan: PhysicalPlan, eventTime?: readonly unknown[]): { stages: Stage[]; source: PhysicalPlan } {
   const stages: Stage[] = [];
   let p = plan;
-  while (p.kind === 'project' || p.kind === 'filter') {
-    stages.unshift(p.kind === 'project' ? { kind: 'project', exprs: p.exprs } : { kind: 'filter', condition: p.condition });
+  for (;;) {
+    if (p.kind === 'project') stages.unshift({ kind: 'project', exprs: p.exprs });
+    else if (p.kind === 'filter') stages.unshift({ kind: 'filter', condition: p.condition });
+    else if (p.kind === 'watermark' && eventTime?.[p.watermarkId] !== undefined) stages.unshift({ kind: 'observe', column: p.column, watermarkId: p.watermarkId });
+    else break;
     p = p.child;
   }
   return { stages, source: p };
@@ -202,12 +209,23 @@ function limitBatches(batches: readonly RecordBatch[], limit: number, offset: nu
  */
 async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts: ExecOptions, fn: (keysAndArgs: RecordBatch) => void): Promise<void> {
   const pre = [...plan.keys, ...plan.aggs.flatMap((a) => a.args)];
-  const { stages, source } = collectPipeline(await withLookups(plan.child, opts));
-  const run = scratchRunner(plan, 'pre', source.schema, [...stages, { kind: 'project', exprs: pre }], opts);
+  // Literal arguments (count(*) is count(1)) are not computed per row: a constant vector stands in.
+  const computed = pre.filter((e) => e.kind !== 'lit');
+  const { stages, source } = collectPipeline(await withLookups(plan.child, opts), opts.stream?.eventTime);
+  const run = scratchRunner(plan, 'pre', source.schema, [...stages, { kind: 'project', exprs: computed }], opts);
+  const outSchema = StructType(pre.map((e, i) => StructField(`_${i}`, e.type, e.nullable)));
+  const observed = stages.filter((s): s is ObserveStage => s.kind === 'observe').map((s) => opts.stream!.eventTime[s.watermarkId]!);
+  const acc = new Float64Array(4 * observed.length);
   await forEachBatch(source, opts, (b) => {
     if (b.numRows === 0) return;
-    const out = run(b);
-    if (out.numRows > 0) fn(out);
+    observed.forEach((st, j) => acc.set([st.min, st.max, st.sum, st.count], 4 * j));
+    const out = run(b, acc);
+    observed.forEach((st, j) => { st.min = acc[4 * j]!; st.max = acc[4 * j + 1]!; st.sum = acc[4 * j + 2]!; st.count = acc[4 * j + 3]!; });
+    if (out.numRows === 0) return;
+    if (computed.length === pre.length) { fn(out); return; }
+    let c = 0;
+    const columns = pre.map((e) => (e.kind === 'lit' ? lazyConstantVector(e.type, e.value, out.numRows) : out.columns[c++]!));
+    fn(makeBatch(outSchema, columns, out.numRows));
   });
 }
 

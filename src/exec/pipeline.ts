@@ -1,5 +1,5 @@
 import { makeBatch, type RecordBatch } from '../core/batch.js';
-import { StructField, StructType } from '../core/types.js';
+import { StructField, StructType, TimestampType } from '../core/types.js';
 import { vectorFromValues, type Vector } from '../core/vector.js';
 import type { Bound } from './bound.js';
 import { compilePipeline, type CompiledPipeline, type Stage } from './compile.js';
@@ -15,11 +15,14 @@ export interface ExecOptions {
   readonly stream?: StreamExecContext;
 }
 
+/** Runs a pipeline over one batch; `acc` holds its observe stages' event-time accumulators (see ObserveStage). */
+export type Runner = (b: RecordBatch, acc?: Float64Array) => RecordBatch;
+
 /** Compiled pipelines by plan node and role, so a plan run many times (every micro-batch) compiles once. */
 const compiled = new WeakMap<object, Map<string, CompiledPipeline>>();
 
 /** The function that runs a pipeline over one batch: compiled once per (plan node, role), or interpreted. */
-export function pipelineRunner(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions): (b: RecordBatch) => RecordBatch {
+export function pipelineRunner(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions): Runner {
   return runnerOf(owner, role, input, stages, opts, false);
 }
 
@@ -28,16 +31,16 @@ export function pipelineRunner(owner: object, role: string, input: StructType, s
  * to batch (see CompiledPipeline.runScratch): each result is valid only until
  * the next call, for a consumer that uses it at once and keeps nothing.
  */
-export function scratchRunner(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions): (b: RecordBatch) => RecordBatch {
+export function scratchRunner(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions): Runner {
   return runnerOf(owner, role, input, stages, opts, true);
 }
 
-function runnerOf(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions, scratch: boolean): (b: RecordBatch) => RecordBatch {
+function runnerOf(owner: object, role: string, input: StructType, stages: readonly Stage[], opts: ExecOptions, scratch: boolean): Runner {
   const last = stages[stages.length - 1]!;
   // The top node of a main pipeline knows the output schema; otherwise it is the last project's (or the input's).
   const ownerSchema = role === 'main' ? (owner as { schema?: StructType }).schema : undefined;
   const schema = ownerSchema ?? (last.kind === 'project' ? schemaOf(last.exprs) : input);
-  if (!opts.codegen) return (b) => interpretPipeline(stages, b, schema);
+  if (!opts.codegen) return (b, acc) => interpretPipeline(stages, b, schema, acc);
   let byRole = compiled.get(owner);
   if (!byRole) {
     byRole = new Map();
@@ -56,7 +59,10 @@ function schemaOf(exprs: readonly Bound[]): StructType {
 }
 
 /** The reference path: every stage evaluated row by row with the interpreter. */
-export function interpretPipeline(stages: readonly Stage[], batch: RecordBatch, schema: StructType): RecordBatch {
+export function interpretPipeline(stages: readonly Stage[], batch: RecordBatch, schema: StructType, acc?: Float64Array): RecordBatch {
+  let j = 0;
+  const observeAt = new Map<Stage, number>();
+  for (const s of stages) if (s.kind === 'observe') observeAt.set(s, j++);
   let rows: unknown[][] = [];
   for (let i = 0; i < batch.numRows; i++) {
     let cols: readonly Vector[] = batch.columns;
@@ -64,7 +70,11 @@ export function interpretPipeline(stages: readonly Stage[], batch: RecordBatch, 
     let keep = true;
     let values: unknown[] | null = null;
     for (const s of stages) {
-      if (s.kind === 'filter') {
+      if (s.kind === 'observe') {
+        const t = evalRow({ kind: 'ref', index: s.column, type: TimestampType, nullable: true, name: '' }, cols, row) as number | null;
+        const k = 4 * observeAt.get(s)!;
+        if (t !== null && acc) { acc[k] = Math.min(acc[k]!, t); acc[k + 1] = Math.max(acc[k + 1]!, t); acc[k + 2]! += t; acc[k + 3]! += 1; }
+      } else if (s.kind === 'filter') {
         if (evalRow(s.condition, cols, row) !== true) { keep = false; break; }
       } else {
         values = s.exprs.map((e) => evalRow(e, cols, row));

@@ -88,3 +88,14 @@ test('describe() gives count, mean, stddev, min, max as strings', async () => {
   ]);
   assert.deepEqual(df.describe('n').columns, ['summary', 'n']);
 });
+
+test('literal aggregate arguments (count(*) is count(1)) are constants, not computed per row', async () => {
+  const df = spark.createDataFrame([[1, 'a'], [2, 'a'], [3, 'b']], 'x INT, k STRING');
+  const rows = await df.filter(F.col('x').gt(0)).groupBy('k')
+    .agg(F.count(F.lit(null)).alias('n0'), F.count(F.lit(1)).alias('n1'), F.sum(F.lit(2)).alias('s'), F.count('*').alias('c'), F.max(F.lit('z')).alias('m'))
+    .orderBy('k').collect();
+  assert.deepEqual(rows, [
+    { k: 'a', n0: 0, n1: 2, s: 4, c: 2, m: 'z' },
+    { k: 'b', n0: 0, n1: 1, s: 2, c: 1, m: 'z' },
+  ]);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SparkSession, functions as F } from '../../src/index.js';
+import { SparkSession, functions as F, type StreamingQuery } from '../../src/index.js';
 import { MemoryStream, testStream, addData, checkAnswer, checkNewAnswer, assertOnQuery, stopStream, startStream } from '../../src/testing/index.js';
 
 const spark = SparkSession.builder.appName('event-time').getOrCreate();
@@ -102,3 +102,46 @@ test('dropDuplicatesWithinWatermark forgets a key once the watermark passes its 
   const batch = await spark.createDataFrame([[1, t('12:00')], [1, t('12:01')]], 'id INT, ts TIMESTAMP').dropDuplicatesWithinWatermark(['id']).count();
   assert.equal(batch, 1);
 });
+
+/** The progress of the last batch that read rows (a no-data batch may follow it). */
+const dataBatch = (q: StreamingQuery) => q.recentProgress.filter((p) => p.numInputRows > 0).at(-1)!;
+
+// The statistics of a watermark under an aggregation are gathered inside the aggregation's input loop;
+// they must still see exactly the rows that reach the watermark node: all of them when the filter is
+// above it, only the kept ones when the filter is below, and never a null time.
+for (const codegen of ['true', 'false']) {
+  test(`progress eventTime min/max/avg count the rows reaching the watermark (codegen ${codegen})`, async () => {
+    const session = SparkSession.builder.appName('event-time-stats').getOrCreate();
+    session.conf.set('spark.sql.codegen.wholeStage', codegen);
+    try {
+      const rows: [Date | null, string][] = [[t('12:01'), 'a'], [t('12:09'), 'b'], [null, 'a'], [t('12:05'), 'a']];
+      const above = new MemoryStream(session, 'timestamp TIMESTAMP, word STRING');
+      const filterAbove = above.toDF().withWatermark('timestamp', '10 minutes').filter(F.col('word').eq('a'))
+        .groupBy(F.window('timestamp', '10 minutes'), 'word').count();
+      await testStream(filterAbove, 'update', [
+        addData(above, ...rows),
+        checkNewAnswer([w('12:00', '12:10'), 'a', 2]),
+        assertOnQuery((q) => {
+          const e = dataBatch(q).eventTime;
+          return e.min === '2024-01-01T12:01:00.000Z' && e.max === '2024-01-01T12:09:00.000Z' && e.avg === '2024-01-01T12:05:00.000Z';
+        }, 'min, max and avg over the three non-null times'),
+      ]);
+      const below = new MemoryStream(session, 'timestamp TIMESTAMP, word STRING');
+      const filterBelow = below.toDF().filter(F.col('word').eq('a')).withWatermark('timestamp', '10 minutes')
+        .groupBy(F.window('timestamp', '10 minutes'), 'word').count();
+      await testStream(filterBelow, 'update', [
+        addData(below, ...rows),
+        checkNewAnswer([w('12:00', '12:10'), 'a', 2]),
+        assertOnQuery((q) => {
+          const e = dataBatch(q).eventTime;
+          return e.min === '2024-01-01T12:01:00.000Z' && e.max === '2024-01-01T12:05:00.000Z' && e.avg === '2024-01-01T12:03:00.000Z';
+        }, "only the rows the filter kept (b's 12:09 is not seen)"),
+        // The watermark follows the max the stage saw: 12:05 - 10 minutes.
+        addData(below, [t('12:06'), 'b']),
+        assertOnQuery((q) => q.lastProgress!.eventTime.watermark === '2024-01-01T11:55:00.000Z', 'watermark from the kept rows'),
+      ]);
+    } finally {
+      session.conf.set('spark.sql.codegen.wholeStage', 'true');
+    }
+  });
+}

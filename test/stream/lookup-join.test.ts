@@ -43,3 +43,14 @@ for (const [dimName, dimRows] of Object.entries(DIMS)) {
     });
   }
 }
+
+test('a BIGINT key looks up through the direct table, with keys below, inside and above its range', async () => {
+  const dim = spark.createDataFrame([[10, 'ten'], [12, 'twelve'], [-3, 'minus three']], 'id BIGINT, name STRING');
+  const input = new MemoryStream(spark, 'id BIGINT, v INT');
+  const events: [number | null, number][] = [[10, 1], [11, 2], [12, 3], [-3, 4], [-4, 5], [13, 6], [2 ** 40, 7], [null, 8], [12, 9]];
+  const shape = (e: DataFrame) => e.join(dim, 'id').groupBy('name').agg(F.count('*').alias('n'), F.sum('v').alias('s'));
+  await testStream(shape(input.toDF()), 'complete', [
+    addData(input, ...events),
+    checkAnswer(['ten', 1, 1], ['twelve', 2, 12], ['minus three', 1, 4]),
+  ]);
+});

@@ -2,6 +2,7 @@ import { SpateError } from '../errors.js';
 import type { DataType } from '../types.js';
 import type { PrimitiveArray, Vector } from '../vector.js';
 import { DenseIds } from './dense-ids.js';
+import { packMapLoop, rangeLoop } from './packed-keys.js';
 import type { GrowableColumn } from './growable-column.js';
 import { fmix32, hashColumnInto, keyColumnFor, mix, NULL_HASH, numberHash, NumKeyColumn, stringHash, StringKeyColumn, type KeyColumn } from './key-columns.js';
 
@@ -103,7 +104,6 @@ export class KeyIndex {
   /** Drops the per-batch scratch buffers (they grow to the largest batch seen); they come back on the next use. */
   releaseScratch(): void {
     this.rowHash = new Int32Array(0);
-    this.packed = new Int32Array(0);
     this.direct = new Int32Array(0);
   }
 
@@ -229,7 +229,6 @@ export class KeyIndex {
     return this.count;
   }
 
-  private packed = new Int32Array(0);
   private direct = new Int32Array(0);
 
   /**
@@ -241,41 +240,22 @@ export class KeyIndex {
   private mapPacked(keys: readonly Vector[], numRows: number, out: Int32Array): boolean {
     const k = keys.length;
     const limit = Math.max(1 << 16, numRows);
+    const cols = keys.map((v) => v.values as PrimitiveArray);
+    const range = new Float64Array(2 * k);
+    if (!rangeLoop(cols)(cols, numRows, range)) return false; // fractions, NaN and infinities hash the usual way
     const mins = new Float64Array(k);
     const strides = new Float64Array(k);
     let total = 1;
-    const range = new Float64Array(2);
     for (let c = k - 1; c >= 0; c--) {
-      const vals = keys[c]!.values as PrimitiveArray;
-      // Monomorphic loops per array kind (one loop over both kinds would be several times slower).
-      const ok = vals instanceof Int32Array ? rangeI32(vals, numRows, range) : vals instanceof Float64Array ? rangeF64(vals, numRows, range) : rangeAny(vals, numRows, range);
-      if (!ok) return false; // fractions, NaN and infinities hash the usual way
-      mins[c] = range[0]!;
+      mins[c] = range[2 * c]!;
       strides[c] = total;
-      total *= range[1]! - range[0]! + 1;
+      total *= range[2 * c + 1]! - range[2 * c]! + 1;
       if (!(total <= limit)) return false;
     }
-    if (this.packed.length < numRows) this.packed = new Int32Array(Math.max(numRows, 1024));
     if (this.direct.length < total) this.direct = new Int32Array(Math.max(total, 1024));
-    const packed = this.packed;
-    packed.fill(0, 0, numRows);
-    for (let c = 0; c < k; c++) {
-      const vals = keys[c]!.values as PrimitiveArray;
-      if (vals instanceof Int32Array) packI32(vals, numRows, mins[c]!, strides[c]!, packed);
-      else if (vals instanceof Float64Array) packF64(vals, numRows, mins[c]!, strides[c]!, packed);
-      else packAny(vals, numRows, mins[c]!, strides[c]!, packed);
-    }
     const direct = this.direct;
     direct.fill(EMPTY, 0, total);
-    for (let i = 0; i < numRows; i++) {
-      const p = packed[i]!;
-      let id = direct[p]!;
-      if (id === EMPTY) {
-        id = this.findOrInsert(keys, i);
-        direct[p] = id;
-      }
-      out[i] = id;
-    }
+    packMapLoop(cols)(cols, numRows, mins, strides, direct, out, (row, p) => (direct[p] = this.findOrInsert(keys, row)));
     return true;
   }
 
@@ -380,59 +360,4 @@ export function hashVectors(keys: readonly Vector[], numRows: number, out: Int32
   const h = new Int32Array(numRows);
   for (const k of keys) hashColumnInto(k, numRows, h);
   for (let i = 0; i < numRows; i++) out[i] = fmix32(h[i]!);
-}
-
-// Min and max of an integral column into range[0..1]; false on a fraction, NaN or infinity.
-function rangeI32(vals: Int32Array, n: number, range: Float64Array): boolean {
-  let lo = 2147483647;
-  let hi = -2147483648;
-  for (let i = 0; i < n; i++) {
-    const x = vals[i]!;
-    lo = x < lo ? x : lo;
-    hi = x > hi ? x : hi;
-  }
-  range[0] = lo;
-  range[1] = hi;
-  return n > 0;
-}
-
-function rangeF64(vals: Float64Array, n: number, range: Float64Array): boolean {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = vals[i]!;
-    if (x !== Math.floor(x)) return false;
-    lo = x < lo ? x : lo;
-    hi = x > hi ? x : hi;
-  }
-  range[0] = lo;
-  range[1] = hi;
-  return n > 0;
-}
-
-function rangeAny(vals: PrimitiveArray, n: number, range: Float64Array): boolean {
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = vals[i]!;
-    if (x !== Math.floor(x)) return false;
-    lo = x < lo ? x : lo;
-    hi = x > hi ? x : hi;
-  }
-  range[0] = lo;
-  range[1] = hi;
-  return n > 0;
-}
-
-// packed[i] += (vals[i] - lo) * stride, per array kind.
-function packI32(vals: Int32Array, n: number, lo: number, stride: number, packed: Int32Array): void {
-  for (let i = 0; i < n; i++) packed[i] = packed[i]! + (vals[i]! - lo) * stride;
-}
-
-function packF64(vals: Float64Array, n: number, lo: number, stride: number, packed: Int32Array): void {
-  for (let i = 0; i < n; i++) packed[i] = packed[i]! + (vals[i]! - lo) * stride;
-}
-
-function packAny(vals: PrimitiveArray, n: number, lo: number, stride: number, packed: Int32Array): void {
-  for (let i = 0; i < n; i++) packed[i] = packed[i]! + (vals[i]! - lo) * stride;
 }

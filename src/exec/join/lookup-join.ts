@@ -1,7 +1,7 @@
 import { concatBatches, type RecordBatch } from '../../core/batch.js';
 import { BooleanType, IntegerType } from '../../core/types.js';
 import type { PrimitiveArray, Vector } from '../../core/vector.js';
-import { substituteRefs, type Bound } from '../bound.js';
+import { substituteRefs, type Bound, type BoundCall } from '../bound.js';
 import type { JoinExec, PhysicalPlan } from '../physical.js';
 import { evaluate, type ExecOptions } from '../pipeline.js';
 
@@ -19,11 +19,12 @@ export function lookupJoin(plan: JoinExec, staticRows: readonly RecordBatch[], o
   if ((plan.joinType !== 'inner' && plan.joinType !== 'left') || plan.leftKeys.length !== 1 || plan.residual !== null) return null;
   const right = concatBatches(plan.right.schema, staticRows);
   const keys = evaluate(plan, 'lookupKeys', plan.rightKeys, right, opts)[0]!;
-  const find = buildLookup(keys, right.numRows);
-  if (find === null) return null;
+  const found = buildLookup(keys, right.numRows);
+  if (found === null) return null;
   const row: Bound = {
     kind: 'call', name: 'lookup', args: [plan.leftKeys[0]!], type: IntegerType, nullable: true, nullSafe: false,
-    impl: find, display: `lookup(${plan.right.schema.fields.map((f) => f.name).join(', ')})`,
+    impl: found.find, display: `lookup(${plan.right.schema.fields.map((f) => f.name).join(', ')})`,
+    ...(found.direct ? directLookupInline(found.direct, plan.leftKeys[0]!.type.kind === 'int') : {}),
   };
   const env: Bound[] = [
     ...plan.left.schema.fields.map((f, i): Bound => ({ kind: 'ref', index: i, type: f.dataType, nullable: f.nullable, name: f.name })),
@@ -38,6 +39,23 @@ export function lookupJoin(plan: JoinExec, staticRows: readonly RecordBatch[], o
   return { kind: 'project', schema: plan.schema, child: input, exprs: plan.output.map((e) => substituteRefs(e, env)) };
 }
 
+/**
+ * The compiled form of a direct-table lookup: an index into the table (one unsigned compare bounds an
+ * int key; a long may be beyond 32 bits, so it gets two), -1 for a miss, which is the null result.
+ */
+function directLookupInline(d: DirectTable, intKey: boolean): Pick<BoundCall, 'inline' | 'nullWhen'> {
+  return {
+    inline: ([k], constant) => {
+      const t = constant(d.table);
+      const lo = constant(d.lo);
+      return intKey
+        ? `((${k} - ${lo}) >>> 0 < ${t}.length ? ${t}[${k} - ${lo}] : -1)`
+        : `(${k} >= ${lo} && ${k} - ${lo} < ${t}.length ? ${t}[${k} - ${lo}] : -1)`;
+    },
+    nullWhen: (v) => `${v} < 0`,
+  };
+}
+
 /** Column `v` of the static side at the looked-up row (null where there is no row, or the value is null). */
 function valueAt(v: Vector, row: Bound, name: string): Bound {
   const vals = v.values as PrimitiveArray | unknown[];
@@ -48,6 +66,9 @@ function valueAt(v: Vector, row: Bound, name: string): Bound {
     impl: valid === null
       ? (isBool ? (r: number) => vals[r] === 1 : (r: number) => vals[r])
       : (r: number) => (valid[r] === 0 ? null : isBool ? vals[r] === 1 : vals[r]),
+    // Compiled: a read of the column at the row (the call only runs on a found row).
+    inline: ([r], constant) => (isBool ? `(${constant(vals)}[${r}] === 1)` : `${constant(vals)}[${r}]`),
+    ...(valid === null ? {} : { nullWhen: (_v: string, [r]: readonly string[], constant: (x: unknown) => string) => `${constant(valid)}[${r}] === 0` }),
     display: name,
   };
 }
@@ -56,7 +77,9 @@ function valueAt(v: Vector, row: Bound, name: string): Bound {
  * A function from a key to its row, or null when some non-null key repeats. Small integral key
  * ranges get a direct table; other keys a Map (numbers normalised as grouping compares them).
  */
-function buildLookup(keys: Vector, n: number): ((k: unknown) => number | null) | null {
+interface DirectTable { readonly table: Int32Array; readonly lo: number }
+
+function buildLookup(keys: Vector, n: number): { find: (k: unknown) => number | null; direct?: DirectTable } | null {
   const vals = keys.values as PrimitiveArray | unknown[];
   const valid = keys.validity;
   let lo = Infinity;
@@ -78,11 +101,12 @@ function buildLookup(keys: Vector, n: number): ((k: unknown) => number | null) |
       table[slot] = i;
     }
     const size = table.length;
-    return (k: unknown) => {
+    const find = (k: unknown): number | null => {
       const slot = (k as number) - lo;
       const r = slot >= 0 && slot < size ? table[slot]! : -1;
       return r < 0 ? null : r;
     };
+    return { find, direct: { table, lo } };
   }
   const map = new Map<unknown, number>();
   const norm = (x: unknown): unknown => (typeof x === 'number' && (x === 0 || x !== x) ? (x === 0 ? 0 : NaN) : x);
@@ -95,5 +119,5 @@ function buildLookup(keys: Vector, n: number): ((k: unknown) => number | null) |
     if (map.has(k)) return null;
     map.set(k, i);
   }
-  return (k: unknown) => map.get(norm(k)) ?? null;
+  return { find: (k: unknown) => map.get(norm(k)) ?? null };
 }

@@ -1,0 +1,83 @@
+import type { PrimitiveArray } from '../vector.js';
+
+/**
+ * Loops that pack several integral key columns into one small number per
+ * row (for KeyIndex's per-batch direct table). One loop finds every
+ * column's range and one packs and maps all columns, instead of a loop per
+ * column and step: each loop is generated for its exact tuple of array
+ * kinds (Int32Array, Float64Array, ...), so V8 sees one array type per
+ * access. Generated once per tuple of kinds; no data enters the source.
+ */
+
+/** Writes column c's min and max to range[2c], range[2c + 1]; false when a value is a fraction, NaN or infinite. */
+export type RangeLoop = (cols: readonly PrimitiveArray[], n: number, range: Float64Array) => boolean;
+
+/**
+ * For each row, packs the tuple as sum of (value_c - min_c) * stride_c, reads its id from `direct`, and
+ * when the slot is still -1 asks `miss(row, packed)` for the id (which also fills the slot). Ids go to `out`.
+ */
+export type PackMapLoop = (cols: readonly PrimitiveArray[], n: number, mins: Float64Array, strides: Float64Array,
+  direct: Int32Array, out: Int32Array, miss: (row: number, packed: number) => number) => void;
+
+const INIT: Readonly<Record<string, readonly [string, string]>> = {
+  i32: ['2147483647', '-2147483648'], u8: ['255', '0'], f64: ['Infinity', '-Infinity'], f32: ['Infinity', '-Infinity'],
+};
+
+const rangeLoops = new Map<string, RangeLoop>();
+const packLoops = new Map<string, PackMapLoop>();
+
+function kindOf(a: PrimitiveArray): string {
+  return a instanceof Int32Array ? 'i32' : a instanceof Float64Array ? 'f64' : a instanceof Float32Array ? 'f32' : 'u8';
+}
+
+function signature(cols: readonly PrimitiveArray[]): string {
+  return cols.map(kindOf).join(',');
+}
+
+export function rangeLoop(cols: readonly PrimitiveArray[]): RangeLoop {
+  const sig = signature(cols);
+  let f = rangeLoops.get(sig);
+  if (f === undefined) {
+    const kinds = sig.split(',');
+    const src = [
+      '"use strict";',
+      // Integer columns start from integer bounds, so their min and max stay small integers (no doubles).
+      ...kinds.map((k, c) => `const a${c} = cols[${c}]; let lo${c} = ${INIT[k]![0]}, hi${c} = ${INIT[k]![1]};`),
+      'for (let i = 0; i < n; i++) {',
+      ...kinds.map((k, c) => [
+        `const x${c} = a${c}[i];`,
+        // Int32 and Uint8 values are integers by construction; floats are checked.
+        k === 'f64' || k === 'f32' ? `if (x${c} !== Math.floor(x${c})) return false;` : '',
+        `lo${c} = x${c} < lo${c} ? x${c} : lo${c}; hi${c} = x${c} > hi${c} ? x${c} : hi${c};`,
+      ].join(' ')),
+      '}',
+      ...kinds.map((_, c) => `range[${2 * c}] = lo${c}; range[${2 * c + 1}] = hi${c};`),
+      'return n > 0;',
+    ].join('\n');
+    f = new Function('cols', 'n', 'range', src) as RangeLoop;
+    rangeLoops.set(sig, f);
+  }
+  return f;
+}
+
+export function packMapLoop(cols: readonly PrimitiveArray[]): PackMapLoop {
+  const sig = signature(cols);
+  let f = packLoops.get(sig);
+  if (f === undefined) {
+    const kinds = sig.split(',');
+    const src = [
+      '"use strict";',
+      ...kinds.map((_, c) => `const a${c} = cols[${c}], m${c} = mins[${c}], s${c} = strides[${c}];`),
+      'for (let i = 0; i < n; i++) {',
+      // The packed number is below the direct table's size (an int32), so `| 0` keeps it a small integer.
+      `const p = (${kinds.map((_, c) => `(a${c}[i] - m${c}) * s${c}`).join(' + ')}) | 0;`,
+      'let id = direct[p];',
+      'if (id === -1) id = miss(i, p);',
+      'out[i] = id;',
+      '}',
+    ].join('\n');
+    f = new Function('cols', 'n', 'mins', 'strides', 'direct', 'out', 'miss', src) as PackMapLoop;
+    packLoops.set(sig, f);
+  }
+  return f;
+}
