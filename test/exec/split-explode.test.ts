@@ -50,3 +50,24 @@ test('streaming word count over more distinct words than one dictionary holds', 
     await q.stop();
   }
 });
+
+test('explode(split) keeps apart words that share a hash or packed characters, and grows its output', async () => {
+  // Same 32-bit FNV-1a hash: 'fzHX' and '03a4' (short words, compared by their packed characters), 'w0m65v'
+  // and 'w1a23a' (compared by their characters), and so any common suffix on those (over 32 characters:
+  // compared against the entry string). 'a\u0100' and 'a\u0000' pack to the same bits.
+  const x = 'x'.repeat(30);
+  const tricky = ['fzHX 03a4 fzHX', '03a4', 'w0m65v w1a23a w0m65v', `w0m65v${x} w1a23a${x} w0m65v${x}`, `w1a23a${x}`,
+    'a\u0100 a\u0000 a\u0100', 'aaaa aaaaa aaaa aaaaa', 'ā ä ā 日本 日本', 'w1a23a', '', ' ', null];
+  // Then lines of many words (more per line than the first guess at the output size), then one-word lines.
+  const many = Array.from({ length: 300 }, (_, i) => Array.from({ length: 25 }, (_, k) => `v${(i * 7 + k) % 97}`).join(' '));
+  const lines = [...tricky, ...many, ...many.map((l) => l.slice(0, 3))];
+  const df = spark.createDataFrame(lines.map((l) => [l]), 'line STRING');
+  for (const sep of [' ', ' v']) {
+    const words = (await df.select(F.explode(F.split(F.col('line'), sep)).alias('w')).collectArrays()).map((r) => r[0]);
+    assert.deepEqual(words, lines.flatMap((l) => (l === null ? [] : l.split(sep))));
+    const pairs = await df.select(F.col('line'), F.explode(F.split(F.col('line'), sep)).alias('w')).collectArrays();
+    assert.deepEqual(pairs, lines.flatMap((l) => (l === null ? [] : l.split(sep).map((w) => [l, w]))));
+    const counts = await df.select(F.explode(F.split(F.col('line'), sep)).alias('w')).groupBy('w').count().collectArrays();
+    assert.deepEqual(new Map(counts.map((r) => [r[0] as string, Number(r[1])])), reference(lines, sep));
+  }
+});
