@@ -9,8 +9,9 @@ import { constantValue, finishVector, isLogic, numberComparison, scratchVector, 
  * one JavaScript loop over the rows of a batch, every expression inlined as
  * local variables (a value and a null flag per sub-expression), so V8 sees a
  * single monomorphic loop over typed arrays. Function implementations and
- * literal values enter through the constants array `C`, never as source
- * text, so no user string is ever spliced into generated code.
+ * literal values enter through the constants array `C` (an argument), never
+ * as source text, so no user string is ever spliced into generated code and
+ * equal pipelines share one generated function.
  */
 export type Stage =
   | { readonly kind: 'filter'; readonly condition: Bound }
@@ -41,7 +42,7 @@ export interface CompiledPipeline {
 
 interface Slot { readonly v: string; readonly n: string }
 
-type RunFn = (cols: readonly unknown[], valids: readonly (Uint8Array | null)[], n: number, outs: unknown[], outValids: (Uint8Array | null)[], nulls: Uint8Array, acc: Float64Array) => number;
+type RunFn = (C: readonly unknown[], cols: readonly unknown[], valids: readonly (Uint8Array | null)[], n: number, outs: unknown[], outValids: (Uint8Array | null)[], nulls: Uint8Array, acc: Float64Array) => number;
 
 const NO_ACC = new Float64Array(0);
 
@@ -94,7 +95,7 @@ export function compilePipeline(input: StructType, stagesIn: readonly Stage[], s
       outValids.push(mayNull[c] ? scratchValids[c]! : null);
     }
     const nulls = new Uint8Array(outCount);
-    const count = loop.fn(cols, valids, n, outVals, outValids, nulls, acc);
+    const count = loop.fn(loop.constants, cols, valids, n, outVals, outValids, nulls, acc);
     const columns: Vector[] = [];
     for (let c = 0; c < outCount; c++) {
       const p = passthrough[c];
@@ -137,7 +138,7 @@ function compileSelection(input: StructType, stages: readonly Stage[], schema: S
     }
     const loop = anyValidity ? general : (noNulls ??= generateLoop(input, stages, schema, true, true));
     const selected = new Int32Array(n);
-    const count = loop.fn(cols, valids, n, [selected], [], new Uint8Array(0), NO_ACC);
+    const count = loop.fn(loop.constants, cols, valids, n, [selected], [], new Uint8Array(0), NO_ACC);
     if (count === n) return { schema, columns: batch.columns, numRows: n };
     return { ...lazyTakeBatch(batch, selected, count), schema };
   };
@@ -165,6 +166,8 @@ function collapseRenames(stages: readonly Stage[]): readonly Stage[] {
 interface Loop {
   readonly src: string;
   readonly fn: RunFn;
+  /** The values the generated code reads as K0, K1, ... (function implementations, literals, tables). */
+  readonly constants: readonly unknown[];
   /** Per output column: the input column passed through as is, or null when the loop writes it. */
   readonly passthrough: readonly (number | null)[];
   /** Per output column: whether the loop may write a null (it then needs a validity array). */
@@ -238,8 +241,8 @@ function generateLoop(input: StructType, stages: readonly Stage[], schema: Struc
   const obs = Array.from({ length: observes }, (_, j) => j);
   const src = [
     '"use strict";',
+    'return function run(C, cols, valids, n, outs, outValids, nulls, acc) {',
     ...g.constDecls,
-    'return function run(cols, valids, n, outs, outValids, nulls, acc) {',
     ...g.colDecls,
     ...obs.map((j) => `let tmin${j} = acc[${4 * j}], tmax${j} = acc[${4 * j + 1}], tsum${j} = acc[${4 * j + 2}], tcnt${j} = acc[${4 * j + 3}];`),
     ...passthrough.map((p, c) => (p === null ? `const o${c} = outs[${c}], om${c} = outValids[${c}];` : '')).filter((x) => x),
@@ -256,9 +259,27 @@ function generateLoop(input: StructType, stages: readonly Stage[], schema: Struc
     '};',
   ].join('\n');
   if (process.env.SPATE_DUMP_CODE) console.error(src);
-  const fn = new Function('C', src)(g.constants) as RunFn;
   // Only the columns the loop reads are handed over, so an unread column (a join side's lazy take) is never built.
-  return { src, fn, passthrough, mayNull, used: [...g.usedColumns()] };
+  return { src, fn: loopFunction(src), constants: g.constants, passthrough, mayNull, used: [...g.usedColumns()] };
+}
+
+/**
+ * Generated functions by source text. The constants are an argument, not closed over, so every query
+ * whose pipeline generates the same text (the same query started again, a restart, another run of a
+ * benchmark) shares one function and the optimised code V8 made for it: a fresh closure per query would
+ * start cold each time, and short queries would run mostly unoptimised.
+ */
+const loopFunctions = new Map<string, RunFn>();
+const MAX_CACHED_LOOPS = 4096;
+
+function loopFunction(src: string): RunFn {
+  let fn = loopFunctions.get(src);
+  if (fn === undefined) {
+    if (loopFunctions.size >= MAX_CACHED_LOOPS) loopFunctions.clear();
+    fn = new Function(src)() as RunFn;
+    loopFunctions.set(src, fn);
+  }
+  return fn;
 }
 
 /** Default value of a local of this type, so every local keeps one JS type (monomorphic). */
