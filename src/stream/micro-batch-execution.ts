@@ -315,12 +315,13 @@ export class MicroBatchExecution {
     this.events.onStatus('Processing new data', true, true);
     const t0 = performance.now();
     const starts = this.committed;
-    if (!replay) {
-      await timer.time('walCommit', () => this.offsetLog.add(batchId, {
-        offsets: ends,
-        metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } },
-      }));
-    }
+    // The write-ahead log entry is written while the batch computes: it must be durable before the sink sees
+    // any output, not before the computing starts (a crash before then leaves nothing to undo).
+    const wal: Promise<boolean> = replay ? Promise.resolve(true) : this.offsetLog.add(batchId, {
+      offsets: ends,
+      metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } },
+    });
+    wal.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
     const batchWatermarkMs = this.watermarkMs;
     const eventTime: EventTimeStats[] = this.cfg.watermarkDelaysMs.map(() => ({ min: Infinity, max: -Infinity, sum: 0, count: 0 }));
     const droppedByWatermark = new Map<number, number>();
@@ -337,6 +338,7 @@ export class MicroBatchExecution {
       }
     });
     let outRows = 0;
+    let stateCommit: Promise<unknown> | undefined;
     try {
       // Like Spark, where execution is lazy and happens inside the sink's addBatch, addBatch times both.
       const result = await timer.time('addBatch', () => execute(this.cfg.plan, {
@@ -348,14 +350,23 @@ export class MicroBatchExecution {
       }));
       const out = result.length === 1 ? result[0]! : concatBatches(this.cfg.plan.schema, result);
       outRows = out.numRows;
-      await timer.time('addBatch', () => this.cfg.sink.addBatch(batchId, out, this.cfg.outputMode));
+      if (!(await timer.time('walCommit', () => wal))) {
+        throw new SpateError('CONCURRENT_QUERY', `Another run wrote ${join(this.cfg.checkpointDir, 'offsets', String(batchId))} first: ` +
+          'two queries are using the same checkpoint location. Stop the other query, or give this one its own checkpointLocation.');
+      }
+      // The state stores write the new version while the sink writes the output: the commit log entry,
+      // which makes the batch done, follows both (state files of a batch without one are never read).
+      stateCommit = timer.time('commitOffsets', () => Promise.all([...this.states.values()].map((st) => st.commit())));
+      await Promise.all([timer.time('addBatch', () => this.cfg.sink.addBatch(batchId, out, this.cfg.outputMode)), stateCommit]);
     } catch (e) {
+      // A state commit under way finishes (or fails) before the stores are rolled back; a committed store
+      // is left at its new version, which no commit log entry vouches for, and is reloaded from disk on restart.
+      if (stateCommit) await stateCommit.catch(() => undefined);
       for (const s of this.states.values()) s.abort();
       throw e;
     }
     const nextWatermarkMs = this.advanceWatermark(eventTime);
     await timer.time('commitOffsets', async () => {
-      for (const s of this.states.values()) await s.commit();
       await this.commitLog.add(batchId, { nextBatchWatermarkMs: nextWatermarkMs });
       // Keep the last minBatchesToRetain batches' logs, as Spark does, so the checkpoint does not grow forever.
       const threshold = batchId + 1 - this.cfg.stateStore.minBatchesToRetain;
