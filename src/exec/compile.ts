@@ -1,6 +1,6 @@
-import { lazyTakeBatch, type RecordBatch } from '../core/batch.js';
+import { lazyTakeBatch, sliceBatch, type RecordBatch } from '../core/batch.js';
 import type { DataType, StructType } from '../core/types.js';
-import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../core/vector.js';
+import { allocValues, isTypedStorage, sliceVector, type PrimitiveArray, type Vector } from '../core/vector.js';
 import { substituteRefs, type Bound } from './bound.js';
 import { constantValue, finishVector, isLogic, numberComparison, scratchVector, stageIsPure } from './compile-inline.js';
 
@@ -35,14 +35,14 @@ export interface CompiledPipeline {
    * a batch at once and keep nothing (aggregation input, join keys), where a
    * fresh output per batch would cost more than the loop itself.
    */
-  runScratch(batch: RecordBatch, acc?: Float64Array): RecordBatch;
+  runScratch(batch: RecordBatch, acc?: Float64Array, from?: number, to?: number): RecordBatch;
   /** The generated source, for explain('codegen') and debugging. */
   readonly source: string;
 }
 
 interface Slot { readonly v: string; readonly n: string }
 
-type RunFn = (C: readonly unknown[], cols: readonly unknown[], valids: readonly (Uint8Array | null)[], n: number, outs: unknown[], outValids: (Uint8Array | null)[], nulls: Uint8Array, acc: Float64Array) => number;
+type RunFn = (C: readonly unknown[], cols: readonly unknown[], valids: readonly (Uint8Array | null)[], from: number, n: number, outs: unknown[], outValids: (Uint8Array | null)[], nulls: Uint8Array, acc: Float64Array) => number;
 
 const NO_ACC = new Float64Array(0);
 
@@ -61,8 +61,9 @@ export function compilePipeline(input: StructType, stagesIn: readonly Stage[], s
   const outCount = types.length;
   const scratchVals: (PrimitiveArray | unknown[] | null)[] = types.map(() => null);
   const scratchValids: (Uint8Array | null)[] = types.map(() => null);
-  const runWith = (batch: RecordBatch, scratch: boolean, acc: Float64Array): RecordBatch => {
-    const n = batch.numRows;
+  // Rows [from, to) of the batch (scratch runs may take a slice, so a consumer can work in cache-sized pieces).
+  const runWith = (batch: RecordBatch, scratch: boolean, acc: Float64Array, from: number, to: number): RecordBatch => {
+    const n = to - from;
     const cols: unknown[] = new Array<unknown>(batch.columns.length).fill(null);
     const valids: (Uint8Array | null)[] = new Array<Uint8Array | null>(batch.columns.length).fill(null);
     let anyValidity = false;
@@ -95,12 +96,12 @@ export function compilePipeline(input: StructType, stagesIn: readonly Stage[], s
       outValids.push(mayNull[c] ? scratchValids[c]! : null);
     }
     const nulls = new Uint8Array(outCount);
-    const count = loop.fn(loop.constants, cols, valids, n, outVals, outValids, nulls, acc);
+    const count = loop.fn(loop.constants, cols, valids, from, to, outVals, outValids, nulls, acc);
     const columns: Vector[] = [];
     for (let c = 0; c < outCount; c++) {
       const p = passthrough[c];
       if (p !== null && p !== undefined) {
-        columns.push(batch.columns[p]!);
+        columns.push(n === batch.numRows ? batch.columns[p]! : sliceVector(batch.columns[p]!, from, to));
         continue;
       }
       const vals = outVals[c] as PrimitiveArray | unknown[];
@@ -112,8 +113,8 @@ export function compilePipeline(input: StructType, stagesIn: readonly Stage[], s
   };
   return {
     source: general.src,
-    run: (batch, acc = NO_ACC) => runWith(batch, false, acc),
-    runScratch: (batch, acc = NO_ACC) => runWith(batch, true, acc),
+    run: (batch, acc = NO_ACC) => runWith(batch, false, acc, 0, batch.numRows),
+    runScratch: (batch, acc = NO_ACC, from = 0, to = batch.numRows) => runWith(batch, true, acc, from, to),
   };
 }
 
@@ -138,11 +139,14 @@ function compileSelection(input: StructType, stages: readonly Stage[], schema: S
     }
     const loop = anyValidity ? general : (noNulls ??= generateLoop(input, stages, schema, true, true));
     const selected = new Int32Array(n);
-    const count = loop.fn(loop.constants, cols, valids, n, [selected], [], new Uint8Array(0), NO_ACC);
+    const count = loop.fn(loop.constants, cols, valids, 0, n, [selected], [], new Uint8Array(0), NO_ACC);
     if (count === n) return { schema, columns: batch.columns, numRows: n };
     return { ...lazyTakeBatch(batch, selected, count), schema };
   };
-  return { source: general.src, run, runScratch: run };
+  // A slice is taken as a batch of its own (selected rows index the batch the loop ran over).
+  const runScratch = (batch: RecordBatch, _acc?: Float64Array, from = 0, to = batch.numRows): RecordBatch =>
+    run(from === 0 && to === batch.numRows ? batch : sliceBatch(batch, from, to));
+  return { source: general.src, run, runScratch };
 }
 
 /**
@@ -241,21 +245,21 @@ function generateLoop(input: StructType, stages: readonly Stage[], schema: Struc
   const obs = Array.from({ length: observes }, (_, j) => j);
   const src = [
     '"use strict";',
-    'return function run(C, cols, valids, n, outs, outValids, nulls, acc) {',
+    'return function run(C, cols, valids, from, n, outs, outValids, nulls, acc) {',
     ...g.constDecls,
     ...g.colDecls,
     ...obs.map((j) => `let tmin${j} = acc[${4 * j}], tmax${j} = acc[${4 * j + 1}], tsum${j} = acc[${4 * j + 2}], tcnt${j} = acc[${4 * j + 3}];`),
     ...passthrough.map((p, c) => (p === null ? `const o${c} = outs[${c}], om${c} = outValids[${c}];` : '')).filter((x) => x),
     ...(selection ? ['const sel = outs[0];'] : []),
     'let o = 0;',
-    needLoop ? 'for (let i = 0; i < n; i++) {' : 'for (let i = 0; i < 0; i++) {',
+    needLoop ? 'for (let i = from; i < n; i++) {' : 'for (let i = 0; i < 0; i++) {',
     ...(branchless ? ['let keep = 1;'] : []),
     ...body,
     ...writes,
     branchless ? 'o += keep;' : 'o++;',
     '}',
     ...obs.map((j) => `acc[${4 * j}] = tmin${j}; acc[${4 * j + 1}] = tmax${j}; acc[${4 * j + 2}] = tsum${j}; acc[${4 * j + 3}] = tcnt${j};`),
-    needLoop ? 'return o;' : 'return n;',
+    needLoop ? 'return o;' : 'return n - from;',
     '};',
   ].join('\n');
   if (process.env.SPATE_DUMP_CODE) console.error(src);

@@ -1,4 +1,4 @@
-import { makeBatch, type RecordBatch } from '../core/batch.js';
+import { makeBatch, sliceBatch, type RecordBatch } from '../core/batch.js';
 import { StructField, StructType, TimestampType } from '../core/types.js';
 import { vectorFromValues, type Vector } from '../core/vector.js';
 import type { Bound } from './bound.js';
@@ -15,8 +15,11 @@ export interface ExecOptions {
   readonly stream?: StreamExecContext;
 }
 
-/** Runs a pipeline over one batch; `acc` holds its observe stages' event-time accumulators (see ObserveStage). */
-export type Runner = (b: RecordBatch, acc?: Float64Array) => RecordBatch;
+/**
+ * Runs a pipeline over one batch, or rows [from, to) of it; `acc` holds its observe stages' event-time
+ * accumulators (see ObserveStage).
+ */
+export type Runner = (b: RecordBatch, acc?: Float64Array, from?: number, to?: number) => RecordBatch;
 
 /** Compiled pipelines by plan node and role, so a plan run many times (every micro-batch) compiles once. */
 const compiled = new WeakMap<object, Map<string, CompiledPipeline>>();
@@ -40,7 +43,9 @@ function runnerOf(owner: object, role: string, input: StructType, stages: readon
   // The top node of a main pipeline knows the output schema; otherwise it is the last project's (or the input's).
   const ownerSchema = role === 'main' ? (owner as { schema?: StructType }).schema : undefined;
   const schema = ownerSchema ?? (last.kind === 'project' ? schemaOf(last.exprs) : input);
-  if (!opts.codegen) return (b, acc) => interpretPipeline(stages, b, schema, acc);
+  if (!opts.codegen) {
+    return (b, acc, from = 0, to = b.numRows) => interpretPipeline(stages, from === 0 && to === b.numRows ? b : sliceBatch(b, from, to), schema, acc);
+  }
   let byRole = compiled.get(owner);
   if (!byRole) {
     byRole = new Map();
@@ -51,7 +56,8 @@ function runnerOf(owner: object, role: string, input: StructType, stages: readon
     c = compilePipeline(input, stages, schema);
     byRole.set(role, c);
   }
-  return scratch ? c.runScratch : c.run;
+  const compiledRun = c.run;
+  return scratch ? c.runScratch : (b, acc, from = 0, to = b.numRows) => compiledRun(from === 0 && to === b.numRows ? b : sliceBatch(b, from, to), acc);
 }
 
 function schemaOf(exprs: readonly Bound[]): StructType {
