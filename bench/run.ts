@@ -31,7 +31,7 @@ const systems = systemsAt >= 0 ? argv[systemsAt + 1]!.split(',') : undefined;
 const WORKLOADS: readonly Workload[] = [ysb, wordcount, nexmark, ingest, state];
 
 const started = Date.now();
-const h = new Harness(quick ? 1 : 2, systems, dropTables);
+const h = new Harness(quick ? 1 : 3, systems, dropTables);
 const infos: WorkloadInfo[] = [];
 for (const w of WORKLOADS) {
   if (only && !only.includes(w.name)) continue;
