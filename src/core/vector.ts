@@ -112,11 +112,14 @@ export function constantVector(type: DataType, value: unknown, n: number): Vecto
   return { type, length: n, values, validity: null };
 }
 
+/** The value every row of a lazyConstantVector holds, so taking rows of it stays a constant. */
+const CONSTANT = Symbol('constant');
+
 /** constantVector whose values are only made if read (count(1) reads only the validity, which is null). */
 export function lazyConstantVector(type: DataType, value: unknown, n: number): Vector {
   if (value === null || value === undefined) return nullVector(type, n);
   let values: PrimitiveArray | unknown[] | null = null;
-  return { type, length: n, validity: null, get values() { return (values ??= constantVector(type, value, n).values); } };
+  return { type, length: n, validity: null, [CONSTANT]: value, get values() { return (values ??= constantVector(type, value, n).values); } } as Vector;
 }
 
 /** Rows `indices[k]` of `v`, in that order; an index of -1 gives null (used by outer joins). */
@@ -129,6 +132,8 @@ function gatherI32(src: Int32Array, out: Int32Array, indices: Int32Array, count:
 }
 
 export function takeVector(v: Vector, indices: Int32Array, count = indices.length): Vector {
+  const constant = (v as { [CONSTANT]?: unknown })[CONSTANT];
+  if (constant !== undefined && indices.every((i) => i >= 0)) return lazyConstantVector(v.type, constant, count);
   const values = allocValues(v.type, count);
   let validity: Uint8Array | null = null;
   const src = v.values;

@@ -1,4 +1,4 @@
-import { makeBatch, takeBatch, type RecordBatch } from '../core/batch.js';
+import { lazyTakeBatch, makeBatch, type RecordBatch } from '../core/batch.js';
 import type { Vector } from '../core/vector.js';
 import type { WindowExec } from './physical.js';
 
@@ -39,6 +39,7 @@ export function runWindow(plan: WindowExec, batch: RecordBatch, time: Vector): R
       out++;
     }
   }
-  const base = takeBatch(batch, idx, out);
+  // Taken lazily: a column nothing above reads (most of them, under an aggregation) is never copied.
+  const base = lazyTakeBatch(batch, idx, out);
   return makeBatch(plan.schema, [...base.columns, { type: indexType, length: out, values: ks.subarray(0, out), validity: null }], out);
 }

@@ -1,6 +1,6 @@
 import { makeBatch, takeBatch, type RecordBatch } from '../../core/batch.js';
 import { IntegerType, StructField, StructType } from '../../core/types.js';
-import { concatVectors, constantVector, takeVector, type Vector } from '../../core/vector.js';
+import { concatVectors, constantVector, lazyTakeVector, takeVector, type Vector } from '../../core/vector.js';
 import type { OutputMode } from '../../sinks/sink.js';
 import { HashAggregator } from '../aggregate/hash-aggregate.js';
 import type { GroupAccumulator } from '../aggregate/aggregate-function.js';
@@ -54,7 +54,7 @@ export async function runStatefulAggregate(plan: StatefulAggregateExec, forEachI
       const keep = notLate(timeKey, vecs[timeKey.index]!, n, lateMicros);
       if (keep) {
         dropped += n - keep.length;
-        vecs = vecs.map((v) => takeVector(v, keep));
+        vecs = vecs.map((v) => lazyTakeVector(v, keep));
         n = keep.length;
       }
     }
