@@ -352,11 +352,12 @@ class Gen {
         if (isLogic(e)) return this.logic(e, env, body);
         // The same call object met again over the same input (a lookup a filter and a projection both use)
         // reuses the value computed at the loop's top level instead of calling again.
-        let memo = this.memo.get(env);
-        const seen = memo?.get(e);
+        const seen = this.memo.get(env)?.get(e);
         if (seen) return seen;
         const slot = this.call(e, env, body);
         if (this.topBody === null) {
+          // Fetched after the call: computing the arguments may have made this env's memo (keep their entries).
+          let memo = this.memo.get(env);
           if (!memo) { memo = new Map(); this.memo.set(env, memo); }
           memo.set(e, slot);
         }

@@ -134,3 +134,19 @@ test('a filter after a projection outputs the projection, compiled and interpret
   assert.deepEqual(batchToRows(compilePipeline(input, stages, out).run(batch)), [['ann', 30]]);
   assert.deepEqual(batchToRows(interpretPipeline(stages, batch, out)), [['ann', 30]]);
 });
+
+test('a call a filter tests for null and a projection reads is computed once, even as the first thing the loop computes', () => {
+  let calls = 0;
+  const f: Bound = {
+    kind: 'call', name: 'half', args: [ref(0)], type: IntegerType, nullable: true, nullSafe: false,
+    impl: (x: number) => { calls++; return x % 2 === 0 ? x / 2 : null; }, display: 'half(i)',
+  };
+  const isNotNull = callScalar('isnotnull', [f], ctx);
+  const stages: Stage[] = [{ kind: 'filter', condition: isNotNull }, { kind: 'project', exprs: [f] }];
+  const out = StructType([StructField('h', IntegerType)]);
+  const p = compilePipeline(input, stages, out);
+  const batch = batchFromRows(input, [[4, 0, 'a', true], [3, 0, 'b', false], [10, 0, 'c', true]]);
+  assert.deepEqual(batchToRows(p.run(batch)), [[2], [5]]);
+  assert.equal(calls, 3, 'one call per row');
+  assert.equal(p.source.split('K0(').length - 1, 1, p.source);
+});
