@@ -55,7 +55,7 @@ export interface LoadPlan {
 }
 
 /** Plans a load of `version`; throws naming the missing files when the directory cannot rebuild it. */
-export function planLoad(dir: string, listing: StateDirListing, version: number): LoadPlan {
+export function planLoad(dir: string, listing: StateDirListing, version: number, deltaPathOf: (v: number) => string = (v) => deltaPath(dir, v)): LoadPlan {
   if (version === 0) return { snapshot: 0, deltas: [] };
   let snapshot = 0;
   for (const s of listing.snapshots) if (s <= version) snapshot = s;
@@ -74,7 +74,7 @@ export function planLoad(dir: string, listing: StateDirListing, version: number)
       '(older versions were cleaned up, or the files belong to another query)');
   }
   const shown = missing.length > 6 ? `${missing.slice(0, 3).join(', ')}, …, ${missing.slice(-2).join(', ')}` : missing.join(', ');
-  throw checkpointMissing(where, `state version ${version} needs delta file(s) for version(s) ${shown} (e.g. ${deltaPath(dir, missing[0]!)}), which are missing`);
+  throw checkpointMissing(where, `state version ${version} needs delta file(s) for version(s) ${shown} (e.g. ${deltaPathOf(missing[0]!)}), which are missing`);
 }
 
 /** Deletes deltas, snapshots and leftover temp files of versions below `version`. */

@@ -7,7 +7,8 @@ import type { Vector } from '../core/vector.js';
 import { errCode, writeFileAtomic } from '../checkpoint/atomic-file.js';
 import { checkpointMissing } from '../checkpoint/corrupt.js';
 import { decodeStateFile, encodeStateFile, typeSignature } from './state-file.js';
-import { deleteStateFilesBelow, deltaPath, listStateDir, planLoad, snapshotPath } from './state-dir.js';
+import { deleteStateFilesBelow, listStateDir, planLoad, snapshotPath } from './state-dir.js';
+import { OwnDeltaFiles, type DeltaFiles } from './delta-files.js';
 import { StateData } from './state-data.js';
 import { ValueColumn } from './value-column.js';
 
@@ -74,28 +75,33 @@ export class StateStore {
   private numRemoved = 0;
   private commitTimeMs = 0;
 
-  private constructor(private readonly dir: string, private readonly state: DirState, private readonly opts: StateStoreOptions) {
+  private constructor(private readonly dir: string, private readonly state: DirState, private readonly opts: StateStoreOptions, private readonly deltas: DeltaFiles) {
     this.version = state.version;
     this.data = state.data;
     this.undo = state.data.valueSchema.fields.map((f) => new ValueColumn(f.dataType, 64));
     state.inUse = true;
   }
 
-  /** Opens the store in `dir` at `version` (0 = empty): the newest snapshot at or below it plus the deltas after it. */
-  static async load(dir: string, version: number, keySchema: StructType, valueSchema: StructType, opts: StateStoreOptions): Promise<StateStore> {
+  /**
+   * Opens the store in `dir` at `version` (0 = empty): the newest snapshot at or below it plus the deltas
+   * after it. Deltas are `dir`'s own `<version>.delta` files unless `deltas` says where they are (the
+   * partitions of an operator share one file per version, see SharedDeltas).
+   */
+  static async load(dir: string, version: number, keySchema: StructType, valueSchema: StructType, opts: StateStoreOptions, deltas?: DeltaFiles): Promise<StateStore> {
     checkOptions(opts);
     if (!Number.isSafeInteger(version) || version < 0) throw new RangeError(`state version must be a non-negative integer, got ${version}`);
     const key = resolve(dir);
+    const files = deltas ?? new OwnDeltaFiles(key);
     const cached = CACHE.get(key);
     if (cached !== undefined && !cached.inUse && cached.version === version &&
         typeSignature(cached.data.keySchema) === typeSignature(keySchema) &&
         typeSignature(cached.data.valueSchema) === typeSignature(valueSchema) &&
         await stampStillValid(cached.stamp)) {
-      return new StateStore(key, cached, opts);
+      return new StateStore(key, cached, opts, files);
     }
-    const state = await loadFromDisk(key, version, keySchema, valueSchema);
+    const state = await loadFromDisk(key, version, keySchema, valueSchema, files);
     if (cached === undefined || !cached.inUse) CACHE.set(key, state);
-    return new StateStore(key, state, opts);
+    return new StateStore(key, state, opts, files);
   }
 
   /** Drops cached in-memory state of directories under `prefix` (call when a query stops); later loads read disk. */
@@ -200,16 +206,16 @@ export class StateStore {
       for (let k = 0; k < slots.length; k++) removed[k] = d.touched[slots[k]!] === 2 ? 1 : 0;
       const delta = encodeStateFile('delta', newVersion, d.keySchema, d.valueSchema,
         d.keyCols.map((c) => c.take(slots)), d.valueCols.map((c) => c.take(slots)), removed, slots.length);
-      const dPath = deltaPath(this.dir, newVersion);
+      const dPath = this.deltas.pathOf(newVersion);
       if (newVersion - st.lastSnapshotVersion >= this.opts.minDeltasForSnapshot) {
         const live = d.liveSlots();
         const snap = encodeStateFile('snapshot', newVersion, d.keySchema, d.valueSchema,
           d.keyCols.map((c) => c.take(live)), d.valueCols.map((c) => c.take(live)), null, live.length);
         // Independent files: written side by side, the version is committed when both are in place.
-        await Promise.all([writeFileAtomic(dPath, delta), writeFileAtomic(snapshotPath(this.dir, newVersion), snap)]);
+        await Promise.all([this.deltas.write(newVersion, delta), writeFileAtomic(snapshotPath(this.dir, newVersion), snap)]);
         snapshotWritten = true;
       } else {
-        await writeFileAtomic(dPath, delta);
+        await this.deltas.write(newVersion, delta);
         // A snapshot from an abandoned run at this version may disagree with the delta just written.
         if (st.staleSnapshots.has(newVersion)) await unlink(snapshotPath(this.dir, newVersion)).catch((e: unknown) => { if (errCode(e) !== 'ENOENT') throw e; });
       }
@@ -243,7 +249,7 @@ export class StateStore {
     if (!this.closed || this.state.version !== this.version + 1 || this.state.inUse) {
       throw new SpateError('INTERNAL_ERROR', `StateStore.reopen: the store in ${this.dir} at version ${this.version} was not just committed.`);
     }
-    return new StateStore(this.dir, this.state, this.opts);
+    return new StateStore(this.dir, this.state, this.opts, this.deltas);
   }
 
   /** Discards this handle's changes; the store stays at `version`. */
@@ -319,7 +325,7 @@ export class StateStore {
     for (const s of st.snapshots) if (s <= earliest) keepFrom = s;
     if (keepFrom <= st.cleanedBelow) return;
     try {
-      await deleteStateFilesBelow(this.dir, keepFrom);
+      await Promise.all([deleteStateFilesBelow(this.dir, keepFrom), this.deltas.deleteBelow(keepFrom)]);
       st.cleanedBelow = keepFrom;
       st.snapshots = st.snapshots.filter((s) => s >= keepFrom);
     } catch {
@@ -343,13 +349,15 @@ function checkOptions(opts: StateStoreOptions): void {
   }
 }
 
-async function loadFromDisk(dir: string, version: number, keySchema: StructType, valueSchema: StructType): Promise<DirState> {
-  const listing = await listStateDir(dir);
-  const plan = planLoad(dir, listing, version);
+async function loadFromDisk(dir: string, version: number, keySchema: StructType, valueSchema: StructType, deltas: DeltaFiles): Promise<DirState> {
+  const own = await listStateDir(dir);
+  const listing = { deltas: await deltas.versions(), snapshots: own.snapshots };
+  const plan = planLoad(dir, listing, version, (v) => deltas.pathOf(v));
   const files: { path: string; kind: 'delta' | 'snapshot'; version: number }[] = [];
   if (plan.snapshot > 0) files.push({ path: snapshotPath(dir, plan.snapshot), kind: 'snapshot', version: plan.snapshot });
-  for (const v of plan.deltas) files.push({ path: deltaPath(dir, v), kind: 'delta', version: v });
+  for (const v of plan.deltas) files.push({ path: deltas.pathOf(v), kind: 'delta', version: v });
   const contents = await Promise.all(files.map(async (f) => {
+    if (f.kind === 'delta') return deltas.read(f.version);
     try {
       return await readFile(f.path);
     } catch (e) {

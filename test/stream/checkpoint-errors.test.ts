@@ -128,15 +128,22 @@ test('a corrupt metadata file names the file', async () => {
 test('a deleted state file names the state file and version', async () => {
   let removed = '';
   const cp = damagedCopy((c) => {
-    // Remove the newest delta of one partition that has one: recovery of version 3 needs it.
-    const opDir = join(c, 'state', '0');
-    for (const p of readdirSync(opDir).sort()) {
-      const f = join(opDir, p, '3.delta');
-      if (existsSync(f)) { unlinkSync(f); removed = f; break; }
-    }
+    // The operator's partitions share one delta file per version: recovery of version 3 needs it.
+    const f = join(c, 'state', '0', '3.delta');
+    if (existsSync(f)) { unlinkSync(f); removed = f; }
   });
-  assert.notEqual(removed, '', 'the checkpoint has state deltas for version 3');
-  await expectRestartFails(cp, [/3\.delta|version 3/]);
+  assert.notEqual(removed, '', 'the checkpoint has a state delta for version 3');
+  await expectRestartFails(cp, [new RegExp(quote(removed)), /version 3/]);
+});
+
+test('a truncated shared state delta names the file', async () => {
+  let cut = '';
+  const cp = damagedCopy((c) => {
+    const f = join(c, 'state', '0', '3.delta');
+    if (existsSync(f)) { writeFileSync(f, readFileSync(f).subarray(0, 20)); cut = f; }
+  });
+  assert.notEqual(cut, '', 'the checkpoint has a state delta for version 3');
+  await expectRestartFails(cp, [new RegExp(quote(cut)), /corrupt/]);
 });
 
 test('changing spark.sql.shuffle.partitions before a restart names the setting and the checkpoint value', async (t) => {

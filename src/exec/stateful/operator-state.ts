@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { StructType } from '../../core/types.js';
 import type { Vector } from '../../core/vector.js';
-import { StateStore, partitionOf } from '../../state/index.js';
+import { OwnDeltaFiles, SharedDeltas, StateStore, partitionOf } from '../../state/index.js';
 
 /** Settings of the state store, from spark.sql.streaming.* confs. */
 export interface StateStoreOptions {
@@ -40,8 +40,21 @@ export class OperatorState {
    */
   async load(version: number): Promise<void> {
     this.version = version;
+    const shared = (this.shared ??= await this.sharedOrOwn());
     this.stores = await Promise.all(Array.from({ length: this.numPartitions }, (_, p) =>
-      StateStore.load(join(this.dir, String(p)), version, this.keySchema, this.valueSchema, this.opts)));
+      StateStore.load(join(this.dir, String(p)), version, this.keySchema, this.valueSchema, this.opts, shared === 'own' ? undefined : shared.partition(p))));
+    if (shared !== 'own') shared.forgetReads();
+  }
+
+  /** Shared delta files (one per version for all partitions); 'own' for a checkpoint written with one per partition. */
+  private shared: SharedDeltas | 'own' | undefined;
+
+  private async sharedOrOwn(): Promise<SharedDeltas | 'own'> {
+    const shared = new SharedDeltas(this.dir, this.numPartitions);
+    if ((await shared.partition(0).versions()).size > 0) return shared;
+    // Checkpoints from before shared deltas keep a delta per partition directory; they go on that way.
+    const own = await new OwnDeltaFiles(join(this.dir, '0')).versions();
+    return own.size > 0 ? 'own' : shared;
   }
 
   private version = 0;
@@ -66,7 +79,13 @@ export class OperatorState {
 
   /** Commits every partition as the next version and opens that version for the next batch. */
   async commit(): Promise<void> {
-    await Promise.all(this.stores.map((s) => s.commit()));
+    try {
+      await Promise.all(this.stores.map((s) => s.commit()));
+    } catch (e) {
+      // Partitions still waiting for the shared delta file to be written give up (and roll back) too.
+      if (this.shared !== undefined && this.shared !== 'own') this.shared.abandon(e);
+      throw e;
+    }
     this.lastMetrics = this.sumMetrics();
     this.stores = this.stores.map((s) => s.reopen());
     this.version++;
