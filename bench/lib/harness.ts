@@ -66,17 +66,21 @@ export class Harness {
   /** `systems`: substrings; when given, only systems whose name contains one of them run (for profiling one engine). */
   constructor(readonly runs: number, private readonly systems?: readonly string[], private readonly afterRun?: () => void) {}
 
-  /** Measures one system on one workload: warm-up, then the best of `runs` by wall time. A crash is recorded, not thrown. */
+  /**
+   * Measures one system on one workload: the best of `runs` by wall time, each run after a forced collection
+   * and a warm-up. A crash is recorded, not thrown.
+   */
   async measure(workload: string, events: number, spec: SystemSpec): Promise<Result | undefined> {
     if (this.systems && !this.systems.some((x) => spec.system.includes(x))) return undefined;
     log(`  ${workload} / ${spec.system}`);
     let best: Result | undefined;
     try {
-      if (spec.warmup) await spec.warmup();
-      this.afterRun?.();
       for (let r = 0; r < this.runs; r++) {
         gc?.();
         await new Promise((r) => setTimeout(r, 50)); // let the collector's background threads finish, so their CPU is not billed to this run
+        // The forced collection also throws away optimised code that held on to objects of the previous run
+        // (V8 deoptimises code whose embedded objects died); a short warm-up lets every system start warm again.
+        if (spec.warmup) { await spec.warmup(); this.afterRun?.(); }
         this.rss.reset();
         const c0 = process.cpuUsage();
         const t0 = performance.now();
