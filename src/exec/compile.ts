@@ -96,6 +96,12 @@ export function compilePipeline(input: StructType, stagesIn: readonly Stage[], s
       outValids.push(mayNull[c] ? scratchValids[c]! : null);
     }
     const nulls = new Uint8Array(outCount);
+    if (!warmed.has(loop.fn)) {
+      // Once per generated function, over no rows: the code after the loop gets type feedback before V8 can
+      // optimise the function in the middle of its first long loop (see packed-keys.ts).
+      loop.fn(loop.constants, cols, valids, to, to, outVals, outValids, nulls, acc);
+      warmed.add(loop.fn);
+    }
     const count = loop.fn(loop.constants, cols, valids, from, to, outVals, outValids, nulls, acc);
     const columns: Vector[] = [];
     for (let c = 0; c < outCount; c++) {
@@ -274,6 +280,7 @@ function generateLoop(input: StructType, stages: readonly Stage[], schema: Struc
  * start cold each time, and short queries would run mostly unoptimised.
  */
 const loopFunctions = new Map<string, RunFn>();
+const warmed = new WeakSet<RunFn>();
 const MAX_CACHED_LOOPS = 4096;
 
 function loopFunction(src: string): RunFn {

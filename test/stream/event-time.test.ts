@@ -145,3 +145,32 @@ for (const codegen of ['true', 'false']) {
     }
   });
 }
+
+// Late rows of a windowed aggregation, compiled and interpreted, with a window ending exactly at the watermark.
+for (const codegen of ['true', 'false']) {
+  test(`late rows of a tumbling-window count are dropped and counted, a window ending at the watermark included (codegen ${codegen})`, async () => {
+    const session = SparkSession.builder.appName('event-time-late').getOrCreate();
+    session.conf.set('spark.sql.codegen.wholeStage', codegen);
+    try {
+      const input = new MemoryStream(session, 'timestamp TIMESTAMP, word STRING');
+      const counts = input.toDF().withWatermark('timestamp', '10 minutes')
+        .groupBy(F.window('timestamp', '10 minutes'), 'word').agg(F.count('*').alias('n'), F.count('word').alias('nw'));
+      await testStream(counts, 'update', [
+        addData(input, [t('12:07'), 'dog'], [t('12:20'), 'owl']),
+        checkNewAnswer([w('12:00', '12:10'), 'dog', 1, 1], [w('12:20', '12:30'), 'owl', 1, 1]),
+        // Watermark 12:10, exactly the end of [12:00, 12:10): that window is closed, so 12:05 and 12:09 are
+        // late; 12:15 and a null word count.
+        addData(input, [t('12:05'), 'dog'], [t('12:15'), 'cat'], [t('12:09'), 'owl'], [t('12:16'), null]),
+        checkNewAnswer([w('12:10', '12:20'), 'cat', 1, 1], [w('12:10', '12:20'), null, 1, 0]),
+        assertOnQuery((q) => dataBatch(q).stateOperators[0]!.numRowsDroppedByWatermark === 2, 'two late rows counted'),
+        stopStream(),
+        startStream(),
+        addData(input, [t('12:01'), 'dog'], [t('12:25'), 'owl']),
+        checkNewAnswer([w('12:20', '12:30'), 'owl', 2, 2]),
+        assertOnQuery((q) => dataBatch(q).stateOperators[0]!.numRowsDroppedByWatermark === 1, 'one late row after the restart'),
+      ]);
+    } finally {
+      session.conf.set('spark.sql.codegen.wholeStage', 'true');
+    }
+  });
+}

@@ -55,6 +55,10 @@ export function rangeLoop(cols: readonly PrimitiveArray[]): RangeLoop {
       'return n > 0;',
     ].join('\n');
     f = new Function('cols', 'n', 'range', src) as RangeLoop;
+    // Run once over no rows so the stores after the loop have type feedback: V8 may optimise the function
+    // while its first call is still in the loop (on-stack replacement), and code compiled without feedback
+    // for those stores would deoptimise at every call.
+    f(cols.map((c) => c.subarray(0, 0)), 0, new Float64Array(2 * kinds.length));
     rangeLoops.set(sig, f);
   }
   return f;
