@@ -1,7 +1,7 @@
-import { readdir, readFile, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { errCode, writeFileAtomic } from '../checkpoint/atomic-file.js';
 import { checkpointCorrupt, checkpointMissing, checkpointTooNew } from '../checkpoint/corrupt.js';
+import { deleteStateFilesBelow, deltaPath, listStateDir } from './state-dir.js';
 
 /**
  * Where a state store's delta of each version lives. A store on its own
@@ -23,38 +23,8 @@ export interface DeltaFiles {
   deleteBelow(version: number): Promise<void>;
 }
 
-const DELTA = /^(\d+)\.delta$/;
-const TEMP = /^\.(\d+)\.delta\..*\.tmp$/;
-
-async function listDeltas(dir: string): Promise<Set<number>> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (e) {
-    if (errCode(e) === 'ENOENT') return new Set();
-    throw e;
-  }
-  const out = new Set<number>();
-  for (const n of names) {
-    const m = DELTA.exec(n);
-    if (m !== null) out.add(Number(m[1]));
-  }
-  return out;
-}
-
-async function deleteDeltasBelow(dir: string, version: number): Promise<void> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch (e) {
-    if (errCode(e) === 'ENOENT') return;
-    throw e;
-  }
-  const doomed = names.filter((n) => {
-    const m = DELTA.exec(n) ?? TEMP.exec(n);
-    return m !== null && Number(m[1]) < version;
-  });
-  await Promise.all(doomed.map((n) => unlink(join(dir, n)).catch((e: unknown) => { if (errCode(e) !== 'ENOENT') throw e; })));
+async function listDeltas(dir: string): Promise<ReadonlySet<number>> {
+  return (await listStateDir(dir)).deltas;
 }
 
 async function readDelta(path: string, version: number, where: string): Promise<Uint8Array> {
@@ -70,10 +40,10 @@ async function readDelta(path: string, version: number, where: string): Promise<
 export class OwnDeltaFiles implements DeltaFiles {
   constructor(private readonly dir: string) {}
   versions(): Promise<ReadonlySet<number>> { return listDeltas(this.dir); }
-  pathOf(version: number): string { return join(this.dir, `${version}.delta`); }
+  pathOf(version: number): string { return deltaPath(this.dir, version); }
   read(version: number): Promise<Uint8Array> { return readDelta(this.pathOf(version), version, `state directory ${this.dir}`); }
   write(version: number, bytes: Uint8Array): Promise<void> { return writeFileAtomic(this.pathOf(version), bytes); }
-  deleteBelow(version: number): Promise<void> { return deleteDeltasBelow(this.dir, version); }
+  deleteBelow(version: number): Promise<void> { return deleteStateFilesBelow(this.dir, version); }
 }
 
 /**
@@ -104,7 +74,7 @@ export class SharedDeltas {
   }
 
   pathOf(version: number): string {
-    return join(this.dir, `${version}.delta`);
+    return deltaPath(this.dir, version);
   }
 
   /** Forgets files read for a load (call after every partition has loaded). */
@@ -153,7 +123,7 @@ export class SharedDeltas {
   private async deleteBelow(p: number, version: number): Promise<void> {
     this.requested[p] = Math.max(this.requested[p]!, version);
     const floor = Math.min(...this.requested);
-    if (floor > 0) await deleteDeltasBelow(this.dir, floor);
+    if (floor > 0) await deleteStateFilesBelow(this.dir, floor);
   }
 }
 
