@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SparkSession, functions as F } from '../../src/index.js';
 import {
   MemoryStream, testStream, addData, checkAnswer, checkLastBatch, checkNewAnswer, stopStream, startStream, expectFailure, assertOnQuery,
@@ -111,9 +114,6 @@ test('unsupported operations fail at start with the fix', async () => {
 });
 
 test('a sink failing while the state stores commit: the restart reruns the batch and counts each row once', async () => {
-  const { mkdtempSync } = await import('node:fs');
-  const { tmpdir } = await import('node:os');
-  const { join } = await import('node:path');
   const checkpoint = mkdtempSync(join(tmpdir(), 'spate-sink-fail-'));
   const input = new MemoryStream(spark, 'value STRING');
   const counts = input.toDF().groupBy('value').count();

@@ -103,6 +103,17 @@ test('dropDuplicatesWithinWatermark forgets a key once the watermark passes its 
   assert.equal(batch, 1);
 });
 
+/** Runs `body` with whole-stage codegen on ('true') or off ('false'), restoring it after. */
+async function withCodegen(codegen: string, body: (session: SparkSession) => Promise<void>): Promise<void> {
+  const session = SparkSession.builder.getOrCreate();
+  session.conf.set('spark.sql.codegen.wholeStage', codegen);
+  try {
+    await body(session);
+  } finally {
+    session.conf.set('spark.sql.codegen.wholeStage', 'true');
+  }
+}
+
 /** The progress of the last batch that read rows (a no-data batch may follow it). */
 const dataBatch = (q: StreamingQuery) => q.recentProgress.filter((p) => p.numInputRows > 0).at(-1)!;
 
@@ -111,9 +122,7 @@ const dataBatch = (q: StreamingQuery) => q.recentProgress.filter((p) => p.numInp
 // above it, only the kept ones when the filter is below, and never a null time.
 for (const codegen of ['true', 'false']) {
   test(`progress eventTime min/max/avg count the rows reaching the watermark (codegen ${codegen})`, async () => {
-    const session = SparkSession.builder.appName('event-time-stats').getOrCreate();
-    session.conf.set('spark.sql.codegen.wholeStage', codegen);
-    try {
+    await withCodegen(codegen, async (session) => {
       const rows: [Date | null, string][] = [[t('12:01'), 'a'], [t('12:09'), 'b'], [null, 'a'], [t('12:05'), 'a']];
       const above = new MemoryStream(session, 'timestamp TIMESTAMP, word STRING');
       const filterAbove = above.toDF().withWatermark('timestamp', '10 minutes').filter(F.col('word').eq('a'))
@@ -140,18 +149,14 @@ for (const codegen of ['true', 'false']) {
         addData(below, [t('12:06'), 'b']),
         assertOnQuery((q) => q.lastProgress!.eventTime.watermark === '2024-01-01T11:55:00.000Z', 'watermark from the kept rows'),
       ]);
-    } finally {
-      session.conf.set('spark.sql.codegen.wholeStage', 'true');
-    }
+    });
   });
 }
 
 // Late rows of a windowed aggregation, compiled and interpreted, with a window ending exactly at the watermark.
 for (const codegen of ['true', 'false']) {
   test(`late rows of a tumbling-window count are dropped and counted, a window ending at the watermark included (codegen ${codegen})`, async () => {
-    const session = SparkSession.builder.appName('event-time-late').getOrCreate();
-    session.conf.set('spark.sql.codegen.wholeStage', codegen);
-    try {
+    await withCodegen(codegen, async (session) => {
       const input = new MemoryStream(session, 'timestamp TIMESTAMP, word STRING');
       const counts = input.toDF().withWatermark('timestamp', '10 minutes')
         .groupBy(F.window('timestamp', '10 minutes'), 'word').agg(F.count('*').alias('n'), F.count('word').alias('nw'));
@@ -169,8 +174,6 @@ for (const codegen of ['true', 'false']) {
         checkNewAnswer([w('12:20', '12:30'), 'owl', 2, 2]),
         assertOnQuery((q) => dataBatch(q).stateOperators[0]!.numRowsDroppedByWatermark === 1, 'one late row after the restart'),
       ]);
-    } finally {
-      session.conf.set('spark.sql.codegen.wholeStage', 'true');
-    }
+    });
   });
 }

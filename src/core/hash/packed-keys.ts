@@ -34,11 +34,19 @@ function signature(cols: readonly PrimitiveArray[]): string {
   return cols.map(kindOf).join(',');
 }
 
-export function rangeLoop(cols: readonly PrimitiveArray[]): RangeLoop {
+/** The loop cached for `cols`' tuple of array kinds, made by `make(kinds)` the first time. */
+function cached<F>(cache: Map<string, F>, cols: readonly PrimitiveArray[], make: (kinds: readonly string[]) => F): F {
   const sig = signature(cols);
-  let f = rangeLoops.get(sig);
+  let f = cache.get(sig);
   if (f === undefined) {
-    const kinds = sig.split(',');
+    f = make(sig.split(','));
+    cache.set(sig, f);
+  }
+  return f;
+}
+
+export function rangeLoop(cols: readonly PrimitiveArray[]): RangeLoop {
+  return cached(rangeLoops, cols, (kinds) => {
     const src = [
       '"use strict";',
       // Integer columns start from integer bounds, so their min and max stay small integers (no doubles).
@@ -54,21 +62,17 @@ export function rangeLoop(cols: readonly PrimitiveArray[]): RangeLoop {
       ...kinds.map((_, c) => `range[${2 * c}] = lo${c}; range[${2 * c + 1}] = hi${c};`),
       'return n > 0;',
     ].join('\n');
-    f = new Function('cols', 'n', 'range', src) as RangeLoop;
+    const f = new Function('cols', 'n', 'range', src) as RangeLoop;
     // Run once over no rows so the stores after the loop have type feedback: V8 may optimise the function
     // while its first call is still in the loop (on-stack replacement), and code compiled without feedback
     // for those stores would deoptimise at every call.
     f(cols.map((c) => c.subarray(0, 0)), 0, new Float64Array(2 * kinds.length));
-    rangeLoops.set(sig, f);
-  }
-  return f;
+    return f;
+  });
 }
 
 export function packMapLoop(cols: readonly PrimitiveArray[]): PackMapLoop {
-  const sig = signature(cols);
-  let f = packLoops.get(sig);
-  if (f === undefined) {
-    const kinds = sig.split(',');
+  return cached(packLoops, cols, (kinds) => {
     const src = [
       '"use strict";',
       ...kinds.map((_, c) => `const a${c} = cols[${c}], m${c} = mins[${c}], s${c} = strides[${c}];`),
@@ -80,8 +84,6 @@ export function packMapLoop(cols: readonly PrimitiveArray[]): PackMapLoop {
       'out[i] = id;',
       '}',
     ].join('\n');
-    f = new Function('cols', 'n', 'mins', 'strides', 'direct', 'out', 'miss', src) as PackMapLoop;
-    packLoops.set(sig, f);
-  }
-  return f;
+    return new Function('cols', 'n', 'mins', 'strides', 'direct', 'out', 'miss', src) as PackMapLoop;
+  });
 }
