@@ -2,7 +2,10 @@
  * A streaming query whose triggers fire when the benchmark advances a manual
  * clock (processingTime trigger): each trigger runs at most one micro-batch,
  * and the time from advancing the clock to the batch's progress (or idle)
- * event is that batch's latency, with no polling delay in it.
+ * event is that batch's latency, with no polling delay in it. trigger()
+ * waits for that event; fire() only waits until the query is ready for the
+ * next trigger (the last batch computed, its commit maybe still under way),
+ * as a source with data always waiting would see it.
  */
 import type { DataFrame, SparkSession, StreamingQuery } from '../../src/index.js';
 import { ManualClock } from '../../src/testing/index.js';
@@ -26,6 +29,8 @@ export class ClockedQuery {
   readonly query: StreamingQuery;
   /** Every batch's progress, including a batch the query ran at start() before the first trigger() call. */
   readonly progress: StreamingQueryProgress[] = [];
+  /** performance.now() when each batch's progress arrived, by batch id. */
+  readonly arrived = new Map<number, number>();
 
   constructor(private readonly spark: SparkSession, df: DataFrame, o: ClockedOptions) {
     this.listener = {
@@ -33,9 +38,10 @@ export class ClockedQuery {
         // Listeners see every query's events, some while this one is still starting.
         if (this.query === undefined || progress.runId !== this.query.runId) return;
         this.progress.push(progress);
-        this.fire({ kind: 'progress', progress });
+        this.arrived.set(progress.batchId, performance.now());
+        this.notify({ kind: 'progress', progress });
       },
-      onQueryIdle: ({ runId }: { runId: string }) => { if (this.query !== undefined && runId === this.query.runId) this.fire({ kind: 'idle' }); },
+      onQueryIdle: ({ runId }: { runId: string }) => { if (this.query !== undefined && runId === this.query.runId) this.notify({ kind: 'idle' }); },
     };
     spark.streams.addListener(this.listener);
     let w = df.writeStream.outputMode(o.mode).option('checkpointLocation', o.checkpoint)
@@ -46,7 +52,7 @@ export class ClockedQuery {
     this.query = w.start();
   }
 
-  private fire(e: TriggerEvent): void {
+  private notify(e: TriggerEvent): void {
     const w = this.waiting;
     this.waiting = undefined;
     w?.(e);
@@ -77,6 +83,22 @@ export class ClockedQuery {
       return { event, ms: performance.now() - t0 };
     } finally {
       clearInterval(watch);
+    }
+  }
+
+  /** Fires one trigger once the query is ready for it, without waiting for its outcome; returns when it fired (performance.now()). */
+  async fire(): Promise<number> {
+    await this.ready();
+    const t0 = performance.now();
+    this.clock.advance(1000);
+    return t0;
+  }
+
+  /** Waits until `n` batches have reported progress (a failed query rejects). */
+  async progressCount(n: number): Promise<void> {
+    while (this.progress.length < n) {
+      if (!this.query.isActive) throw this.query.exception() ?? new Error('the query stopped');
+      await new Promise<void>((r) => setTimeout(r, 0));
     }
   }
 

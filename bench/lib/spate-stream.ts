@@ -1,9 +1,10 @@
 /**
  * Runs a spate streaming query over prepared micro-batches: a MemoryStream
  * fed one batch per trigger, checkpointing to a temp dir, triggers fired by
- * a manual clock, then triggers until the query is idle (so the no-data
- * batch that flushes append-mode windows runs too). Everything from start()
- * to stop() is inside the caller's timing; each batch's latency is returned.
+ * a manual clock as soon as the query is ready for the next one, then
+ * triggers until the query is idle (so the no-data batch that flushes
+ * append-mode windows runs too). Everything from start() to stop() is inside
+ * the caller's timing; each batch's latency (trigger to progress) is returned.
  */
 import type { DataFrame } from '../../src/index.js';
 import type { RecordBatch } from '../../src/core/batch.js';
@@ -39,12 +40,21 @@ export async function runStream(
   try {
     const first = await q.trigger();
     if (first.event.kind !== 'idle') throw new Error('the first trigger, before any data, should find nothing');
+    // Each batch is added when the query is ready for the next trigger, as if it had just arrived: the
+    // query may still be committing the batch before (commits are pipelined one batch deep).
+    const fired: number[] = [];
+    const before = q.progress.length;
     for (const b of input) {
+      await q.ready();
       stream.source.addData(b);
-      const t = await q.trigger();
-      if (t.event.kind !== 'progress') throw new Error('a trigger with new data should run a batch');
-      batchMs.push(t.ms);
-      progress.push(t.event.progress);
+      fired.push(await q.fire());
+    }
+    await q.progressCount(before + input.length);
+    for (const p of q.progress.slice(before)) {
+      const i = p.batchId - q.progress[before]!.batchId;
+      if (p.numInputRows !== input[i]!.numRows) throw new Error(`batch ${p.batchId} read ${p.numInputRows} rows, expected ${input[i]!.numRows}`);
+      batchMs.push(q.arrived.get(p.batchId)! - fired[i]!);
+      progress.push(p);
     }
     for (;;) {
       const t = await q.trigger();

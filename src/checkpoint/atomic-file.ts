@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { closeSync, fsync, openSync, renameSync, writeSync } from 'node:fs';
-import { link, open, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { promisify } from 'node:util';
 import { SpateError } from '../core/errors.js';
+import { onIoThread } from './io-thread.js';
 
 /**
  * Crash-safe file writes for checkpoints. The data goes to a temp file in
@@ -12,13 +10,9 @@ import { SpateError } from '../core/errors.js';
  * at any point leaves the old file or the new one, never a torn one; at
  * worst a temp file is left behind, which readers ignore.
  *
- * Only the fsyncs go to the thread pool. Opening, writing (into the page
- * cache), closing and renaming a small checkpoint file are quick system
- * calls, made directly: a batch writes several such files side by side, and
- * a thread-pool round trip per step cost more than the steps themselves.
+ * The steps of a write run on the checkpoint I/O thread (io-thread.ts), so
+ * they go on while the main thread computes the next batch.
  */
-
-const fsyncAsync = promisify(fsync);
 
 /** The temp path a write of `path` goes through (a dot file beside it). */
 export function tempPathFor(path: string): string {
@@ -32,7 +26,7 @@ export function isTempFileName(name: string): boolean {
 
 /** Replaces `path` with `data` atomically (the old contents or the new, never a mix). */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await moveIntoPlace(await writeTemp(path, data), path);
+  await onIoThread('replace', path, data).catch((e: unknown) => { throw writeFailed(path, e); });
 }
 
 /**
@@ -40,83 +34,18 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
  * writes nothing) when it does. Uses link(2), which never replaces an
  * existing file, so two writers racing for the same batch id cannot both win.
  */
-export async function writeFileAtomicIfAbsent(path: string, data: string | Uint8Array): Promise<boolean> {
-  const tmp = await writeTemp(path, data);
-  try {
-    await link(tmp, path);
-  } catch (e) {
-    const code = errCode(e);
-    if (code === 'EEXIST') { await discard(tmp); return false; }
-    if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EOPNOTSUPP' || code === 'ENOSYS') {
-      // Filesystems without hard links: fall back to check-then-rename (still crash-safe, not race-safe).
-      return renameIfAbsent(tmp, path);
-    }
-    await discard(tmp);
-    throw writeFailed(path, e);
-  }
-  await discard(tmp);
-  await syncDir(dirname(path));
-  return true;
-}
-
-async function renameIfAbsent(tmp: string, path: string): Promise<boolean> {
-  try {
-    const fh = await open(path, 'r');
-    await fh.close();
-    await discard(tmp);
-    return false;
-  } catch (e) {
-    if (errCode(e) !== 'ENOENT') { await discard(tmp); throw writeFailed(path, e); }
-  }
-  await moveIntoPlace(tmp, path);
-  return true;
-}
-
-/** Renames the synced temp file over `path` and syncs the directory; the temp file is removed if the rename fails. */
-async function moveIntoPlace(tmp: string, path: string): Promise<void> {
-  try {
-    renameSync(tmp, path);
-  } catch (e) {
-    await discard(tmp);
-    throw writeFailed(path, e);
-  }
-  await syncDir(dirname(path));
-}
-
-/** Removes a temp file, ignoring failure: a leftover temp file is harmless (readers skip dot files). */
-async function discard(tmp: string): Promise<void> {
-  await unlink(tmp).catch(() => undefined);
-}
-
-async function writeTemp(path: string, data: string | Uint8Array): Promise<string> {
-  const tmp = tempPathFor(path);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx');
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    for (let off = 0; off < bytes.length;) off += writeSync(fd, bytes, off, bytes.length - off);
-    await fsyncAsync(fd);
-    closeSync(fd);
-  } catch (e) {
-    if (fd !== undefined) try { closeSync(fd); } catch { /* already failing */ }
-    await discard(tmp);
-    throw writeFailed(path, e);
-  }
-  return tmp;
+export function writeFileAtomicIfAbsent(path: string, data: string | Uint8Array): Promise<boolean> {
+  return onIoThread('create', path, data).catch((e: unknown) => { throw writeFailed(path, e); });
 }
 
 /** fsyncs a directory so a rename or link in it survives a power loss (a no-op where the OS refuses, e.g. Windows). */
 export async function syncDir(dir: string): Promise<void> {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    await fsyncAsync(fd);
-  } catch (e) {
-    const code = errCode(e);
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF' && code !== 'EACCES') throw writeFailed(dir, e);
-  } finally {
-    if (fd !== undefined) try { closeSync(fd); } catch { /* nothing to keep */ }
-  }
+  await onIoThread('syncDir', dir).catch((e: unknown) => { throw writeFailed(dir, e); });
+}
+
+/** Creates a checkpoint directory and its parents (on the I/O thread, in order with the writes). */
+export async function makeDir(dir: string): Promise<void> {
+  await onIoThread('mkdir', dir).catch((e: unknown) => { throw writeFailed(dir, e); });
 }
 
 /** The `code` of a Node fs error ('ENOENT', ...), or undefined. */

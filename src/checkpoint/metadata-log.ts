@@ -1,6 +1,6 @@
-import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { readdir, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomicIfAbsent, errCode } from './atomic-file.js';
+import { errCode, makeDir, writeFileAtomicIfAbsent } from './atomic-file.js';
 import { checkpointCorrupt, checkpointMissing, checkpointTooNew, describeIds } from './corrupt.js';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -40,7 +40,7 @@ export abstract class MetadataLog<T> {
   /** Writes batch `batchId` unless it exists; false (nothing written) when it does. */
   async add(batchId: number, value: T): Promise<boolean> {
     if (!Number.isSafeInteger(batchId) || batchId < 0) throw new RangeError(`batch id must be a non-negative integer, got ${batchId}`);
-    if (!this.dirReady) { await mkdir(this.path, { recursive: true }); this.dirReady = true; }
+    if (!this.dirReady) { await makeDir(this.path); this.dirReady = true; }
     return writeFileAtomicIfAbsent(this.batchFile(batchId), `v${this.version}\n${this.serialize(value)}`);
   }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { errCode, writeFileAtomicIfAbsent } from './atomic-file.js';
+import { errCode, makeDir, writeFileAtomicIfAbsent } from './atomic-file.js';
 import { checkpointCorrupt, parseCheckpointJson } from './corrupt.js';
 
 /** The checkpoint's `metadata` file: the query id that survives restarts (Spark's StreamMetadata). */
@@ -33,7 +33,7 @@ export async function readStreamMetadata(checkpointDir: string): Promise<StreamM
 
 /** Writes `<checkpoint>/metadata` unless it exists; false when it does. */
 export async function writeStreamMetadata(checkpointDir: string, metadata: StreamMetadata): Promise<boolean> {
-  await mkdir(checkpointDir, { recursive: true });
+  await makeDir(checkpointDir);
   return writeFileAtomicIfAbsent(streamMetadataPath(checkpointDir), JSON.stringify({ id: metadata.id }));
 }
 

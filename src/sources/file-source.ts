@@ -85,7 +85,8 @@ export class FileSource implements StreamSource {
   private frozen: ListedFile[] | undefined;
   /** Entries this process wrote or read, so getBatch and commit need not re-read the log. */
   private readonly entryCache = new Map<number, FileEntry[]>();
-  private lastBatchStart: number | undefined;
+  /** Start of the first batch this instance read: the first commit cleans from there (batches may be read ahead of commits). */
+  private firstBatchStart: number | undefined;
   private lastCommitted: number | undefined;
 
   constructor(readonly format: FileFormat, private readonly ctx: SourceContext) {
@@ -149,7 +150,7 @@ export class FileSource implements StreamSource {
     await this.init();
     const s = logOffsetOf(this.description, start);
     const e = logOffsetOf(this.description, end);
-    this.lastBatchStart = s;
+    this.firstBatchStart ??= s;
     const out: RecordBatch[] = [];
     for (const entry of await this.entries(s + 1, e)) {
       const path = fileURLToPath(entry.path);
@@ -161,7 +162,7 @@ export class FileSource implements StreamSource {
 
   async commit(end: Offset): Promise<void> {
     const e = logOffsetOf(this.description, end);
-    const from = (this.lastCommitted ?? this.lastBatchStart ?? e - 1) + 1;
+    const from = (this.lastCommitted ?? this.firstBatchStart ?? e - 1) + 1;
     if (this.cleaner !== undefined && from <= e) {
       await this.init();
       const files = (await this.entries(from, e)).map((x) => fileURLToPath(x.path));

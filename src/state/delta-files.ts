@@ -1,27 +1,37 @@
 import { readFile } from 'node:fs/promises';
 import { errCode, writeFileAtomic } from '../checkpoint/atomic-file.js';
 import { checkpointCorrupt, checkpointMissing, checkpointTooNew } from '../checkpoint/corrupt.js';
+import type { StructType } from '../core/types.js';
+import { concatVectors, sliceVector } from '../core/vector.js';
 import { deleteStateFilesBelow, deltaPath, listStateDir } from './state-dir.js';
+import { decodeStateFile, encodeStateFile, PARTITION_ROWS, type StateFileData } from './state-file.js';
 
 /**
  * Where a state store's delta of each version lives. A store on its own
  * keeps `<version>.delta` in its directory (OwnDeltaFiles). The partitions
  * of a streaming operator share one file per version in the operator's
- * directory (SharedDeltas): a batch then writes and fsyncs one delta file,
- * not one per partition, which is most of a small batch's commit time.
+ * directory (SharedDeltas): a batch then encodes, writes and fsyncs one
+ * delta file, not one per partition, which is most of a small batch's
+ * commit time.
  */
 export interface DeltaFiles {
   /** Versions that have a delta. */
   versions(): Promise<ReadonlySet<number>>;
   /** The path of version v's delta, for messages and file stamps. */
   pathOf(version: number): string;
-  /** This store's delta bytes of `version`; throws naming the file when it is missing or damaged. */
-  read(version: number): Promise<Uint8Array>;
-  /** Writes this store's delta of `version`; resolves once it is durable. */
-  write(version: number, bytes: Uint8Array): Promise<void>;
+  /** This store's rows of `version`'s delta, checked against the schemas; throws naming the file when it is missing or damaged. */
+  read(version: number, keySchema: StructType, valueSchema: StructType): Promise<StateFileData>;
+  /**
+   * Writes this store's rows of `version` (every key changed in it, `removed` set for those removed). The
+   * rows are taken before this returns; the promise resolves once the file is durable.
+   */
+  write(version: number, rows: DeltaRows, keySchema: StructType, valueSchema: StructType): Promise<void>;
   /** Deletes deltas below `version` (no load this store may still do needs them). */
   deleteBelow(version: number): Promise<void>;
 }
+
+/** A store's changes in one version. */
+export type DeltaRows = StateFileData & { readonly removed: Uint8Array };
 
 async function listDeltas(dir: string): Promise<ReadonlySet<number>> {
   return (await listStateDir(dir)).deltas;
@@ -36,26 +46,39 @@ async function readDelta(path: string, version: number, where: string): Promise<
   }
 }
 
+function encodeDelta(version: number, rows: DeltaRows, keySchema: StructType, valueSchema: StructType, extra?: ReadonlyMap<string, string>): Uint8Array {
+  return encodeStateFile('delta', version, keySchema, valueSchema, rows.keys, rows.values, rows.removed, rows.numRows, extra);
+}
+
 /** `<version>.delta` files in the store's own directory. */
 export class OwnDeltaFiles implements DeltaFiles {
   constructor(private readonly dir: string) {}
   versions(): Promise<ReadonlySet<number>> { return listDeltas(this.dir); }
   pathOf(version: number): string { return deltaPath(this.dir, version); }
-  read(version: number): Promise<Uint8Array> { return readDelta(this.pathOf(version), version, `state directory ${this.dir}`); }
-  write(version: number, bytes: Uint8Array): Promise<void> { return writeFileAtomic(this.pathOf(version), bytes); }
+  async read(version: number, keySchema: StructType, valueSchema: StructType): Promise<StateFileData> {
+    const path = this.pathOf(version);
+    return decodeStateFile(await readDelta(path, version, `state directory ${this.dir}`), path, 'delta', version, keySchema, valueSchema);
+  }
+  write(version: number, rows: DeltaRows, keySchema: StructType, valueSchema: StructType): Promise<void> {
+    return writeFileAtomic(this.pathOf(version), encodeDelta(version, rows, keySchema, valueSchema));
+  }
   deleteBelow(version: number): Promise<void> { return deleteStateFilesBelow(this.dir, version); }
 }
 
 /**
  * One delta file per version for all partitions of an operator
- * (`state/<operator>/<version>.delta`): the magic `SPSD`, a format number,
- * the partition count, then per partition the offset and length of its
- * section (each section is a state file of its own, see state-file.ts).
- * The file is written once every partition has handed in its section.
+ * (`state/<operator>/<version>.delta`): a state file (state-file.ts) whose
+ * rows are the partitions' rows one partition after the other, with the
+ * row count of each partition in its schema metadata. It is encoded and
+ * written once every partition has handed in its rows.
+ *
+ * Files written before (format 1) start with the magic `SPSD`, a format
+ * number, the partition count, then per partition the offset and length of
+ * its section, each a state file of its own; they still load.
  */
 export class SharedDeltas {
-  private pending = new Map<number, { sections: (Uint8Array | undefined)[]; waiting: number; done: Promise<void>; settle: (e?: unknown) => void }>();
-  private files = new Map<number, Promise<Uint8Array>>();
+  private pending = new Map<number, { parts: (DeltaRows | undefined)[]; waiting: number; done: Promise<void>; settle: (e?: unknown) => void }>();
+  private files = new Map<number, Promise<(p: number) => StateFileData>>();
   private requested: number[];
 
   constructor(private readonly dir: string, private readonly numPartitions: number) {
@@ -67,8 +90,8 @@ export class SharedDeltas {
     return {
       versions: () => listDeltas(this.dir),
       pathOf: (v) => this.pathOf(v),
-      read: (v) => this.readSection(v, p),
-      write: (v, bytes) => this.hand(v, p, bytes),
+      read: async (v, keySchema, valueSchema) => (await this.decoded(v, keySchema, valueSchema))(p),
+      write: (v, rows, keySchema, valueSchema) => this.hand(v, p, rows, keySchema, valueSchema),
       deleteBelow: (v) => this.deleteBelow(p, v),
     };
   }
@@ -82,40 +105,73 @@ export class SharedDeltas {
     this.files.clear();
   }
 
-  /** Fails the writes still waiting for other partitions' sections (a commit that will not complete). */
+  /** Fails the writes still waiting for other partitions' rows (a commit that will not complete). */
   abandon(reason: unknown): void {
     for (const w of this.pending.values()) w.settle(reason);
     this.pending.clear();
   }
 
-  private hand(version: number, p: number, bytes: Uint8Array): Promise<void> {
+  private hand(version: number, p: number, rows: DeltaRows, keySchema: StructType, valueSchema: StructType): Promise<void> {
     let w = this.pending.get(version);
     if (w === undefined) {
       let settle!: (e?: unknown) => void;
       const done = new Promise<void>((resolve, reject) => { settle = (e) => (e === undefined ? resolve() : reject(e)); });
       done.catch(() => undefined); // each partition awaits it; this only keeps an early failure from being unhandled
-      w = { sections: new Array<Uint8Array | undefined>(this.numPartitions), waiting: this.numPartitions, done, settle };
+      w = { parts: new Array<DeltaRows | undefined>(this.numPartitions), waiting: this.numPartitions, done, settle };
       this.pending.set(version, w);
     }
-    if (w.sections[p] === undefined) w.waiting--;
-    w.sections[p] = bytes;
+    if (w.parts[p] === undefined) w.waiting--;
+    w.parts[p] = rows;
     if (w.waiting === 0) {
       this.pending.delete(version);
       const entry = w;
-      writeFileAtomic(this.pathOf(version), encodeShared(entry.sections as Uint8Array[]))
-        .then(() => entry.settle(), (e: unknown) => entry.settle(e));
+      let bytes: Uint8Array;
+      try {
+        bytes = encodeShared(version, entry.parts as DeltaRows[], keySchema, valueSchema);
+      } catch (e) {
+        entry.settle(e);
+        return entry.done;
+      }
+      writeFileAtomic(this.pathOf(version), bytes).then(() => entry.settle(), (e: unknown) => entry.settle(e));
     }
     return w.done;
   }
 
-  private async readSection(version: number, p: number): Promise<Uint8Array> {
-    const path = this.pathOf(version);
+  /** Reads and decodes version's file once per load; gives each partition's rows. */
+  private decoded(version: number, keySchema: StructType, valueSchema: StructType): Promise<(p: number) => StateFileData> {
     let file = this.files.get(version);
     if (file === undefined) {
-      file = readDelta(path, version, `state directory ${this.dir}`);
+      const path = this.pathOf(version);
+      file = readDelta(path, version, `state directory ${this.dir}`).then((bytes) => this.decode(bytes, path, version, keySchema, valueSchema));
       this.files.set(version, file);
     }
-    return sectionOf(await file, path, version, p, this.numPartitions);
+    return file;
+  }
+
+  private decode(bytes: Uint8Array, path: string, version: number, keySchema: StructType, valueSchema: StructType): (p: number) => StateFileData {
+    if (isFormat1(bytes)) {
+      return (p) => decodeStateFile(sectionOf(bytes, path, version, p, this.numPartitions), path, 'delta', version, keySchema, valueSchema);
+    }
+    const md = new Map<string, string>();
+    const all = decodeStateFile(bytes, path, 'delta', version, keySchema, valueSchema, md);
+    const counts = (md.get(PARTITION_ROWS) ?? '').split(',').map(Number);
+    if (counts.length !== this.numPartitions || counts.some((c) => !Number.isInteger(c) || c < 0)) {
+      throw checkpointCorrupt(path, version, `its '${PARTITION_ROWS}' entry should give the rows of ${this.numPartitions} partitions, got '${md.get(PARTITION_ROWS) ?? ''}'`);
+    }
+    if (counts.reduce((a, c) => a + c, 0) !== all.numRows) {
+      throw checkpointCorrupt(path, version, `its partitions' rows (${counts.join(', ')}) do not add up to its ${all.numRows} rows`);
+    }
+    const starts = counts.map((_, p) => counts.slice(0, p).reduce((a, c) => a + c, 0));
+    return (p) => {
+      const from = starts[p]!;
+      const to = from + counts[p]!;
+      return {
+        numRows: counts[p]!,
+        keys: all.keys.map((v) => sliceVector(v, from, to)),
+        values: all.values.map((v) => sliceVector(v, from, to)),
+        removed: all.removed!.subarray(from, to),
+      };
+    };
   }
 
   // Partitions snapshot at the same versions, but a crash between two snapshot writes can leave them apart:
@@ -127,25 +183,29 @@ export class SharedDeltas {
   }
 }
 
-const MAGIC = 0x44535053; // 'SPSD' little-endian
-const SHARED_FORMAT = 1;
+/** One state file holding every partition's rows in partition order, their counts in the metadata. */
+function encodeShared(version: number, parts: readonly DeltaRows[], keySchema: StructType, valueSchema: StructType): Uint8Array {
+  const extra = new Map([[PARTITION_ROWS, parts.map((r) => r.numRows).join(',')]]);
+  const numRows = parts.reduce((a, r) => a + r.numRows, 0);
+  const column = (c: number, of: (r: DeltaRows) => StateFileData['keys']): StateFileData['keys'][number] =>
+    concatVectors(of(parts[0]!)[c]!.type, parts.map((r) => of(r)[c]!));
+  const removed = new Uint8Array(numRows);
+  let at = 0;
+  for (const r of parts) { removed.set(r.removed.subarray(0, r.numRows), at); at += r.numRows; }
+  const rows: DeltaRows = {
+    numRows,
+    keys: keySchema.fields.map((_, c) => column(c, (r) => r.keys)),
+    values: valueSchema.fields.map((_, c) => column(c, (r) => r.values)),
+    removed,
+  };
+  return encodeDelta(version, rows, keySchema, valueSchema, extra);
+}
 
-function encodeShared(sections: readonly Uint8Array[]): Uint8Array {
-  const head = 12 + 8 * sections.length;
-  const total = head + sections.reduce((a, s) => a + s.length, 0);
-  const out = new Uint8Array(total);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, MAGIC, true);
-  view.setUint32(4, SHARED_FORMAT, true);
-  view.setUint32(8, sections.length, true);
-  let off = head;
-  sections.forEach((s, i) => {
-    view.setUint32(12 + 8 * i, off, true);
-    view.setUint32(16 + 8 * i, s.length, true);
-    out.set(s, off);
-    off += s.length;
-  });
-  return out;
+const MAGIC = 0x44535053; // 'SPSD' little-endian
+const SHARED_FORMAT = 1; // the last format with SPSD sections
+
+function isFormat1(file: Uint8Array): boolean {
+  return file.length >= 4 && new DataView(file.buffer, file.byteOffset, file.byteLength).getUint32(0, true) === MAGIC;
 }
 
 function sectionOf(file: Uint8Array, path: string, version: number, p: number, numPartitions: number): Uint8Array {

@@ -28,6 +28,9 @@ export interface StateFileData {
   readonly removed: Uint8Array | null;
 }
 
+/** Schema metadata of a shared delta (see SharedDeltas): the row count of each partition, in partition order. */
+export const PARTITION_ROWS = 'spate.state.partitionRows';
+
 const REMOVED = '__removed';
 
 /** The types of a schema, names ignored (as Spark's state schema check ignores them). */
@@ -35,10 +38,11 @@ export function typeSignature(s: StructType): string {
   return s.fields.map((f) => simpleString(f.dataType)).join(',');
 }
 
-/** Encodes one delta or snapshot. */
+/** Encodes one delta or snapshot; `extra` adds schema metadata entries. */
 export function encodeStateFile(
   kind: StateFileKind, version: number, keySchema: StructType, valueSchema: StructType,
   keys: readonly Vector[], values: readonly Vector[], removed: Uint8Array | null, numRows: number,
+  extra?: ReadonlyMap<string, string>,
 ): Uint8Array {
   const fields = [
     ...keySchema.fields.map((f) => StructField(`key.${f.name}`, f.dataType, true)),
@@ -57,14 +61,16 @@ export function encodeStateFile(
   md.set('spate.state.rows', String(numRows));
   md.set('spate.state.keyTypes', typeSignature(keySchema));
   md.set('spate.state.valueTypes', typeSignature(valueSchema));
+  for (const [k, v] of extra ?? []) md.set(k, v);
   return arrow.tableToIPC(table, 'file');
 }
 
 const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
 
-/** Decodes a state file, checking it is whole and matches the store's schemas; errors name `file`. */
+/** Decodes a state file, checking it is whole and matches the store's schemas; errors name `file`. `metadata` receives the schema metadata. */
 export function decodeStateFile(
   bytes: Uint8Array, file: string, kind: StateFileKind, version: number, keySchema: StructType, valueSchema: StructType,
+  metadata?: Map<string, string>,
 ): StateFileData {
   const bad = (what: string, cause?: unknown): SpateError => checkpointCorrupt(file, undefined, `state ${kind} for version ${version}: ${what}`, cause);
   if (bytes.length === 0) throw bad('the file is empty');
@@ -78,6 +84,7 @@ export function decodeStateFile(
     throw bad(`the Arrow data cannot be read (${e instanceof Error ? e.message : String(e)})`, e);
   }
   const md = table.schema.metadata;
+  if (metadata !== undefined) for (const [k, v] of md) metadata.set(k, v);
   const format = Number(md.get('spate.state.format'));
   if (!Number.isInteger(format) || format < 1) throw bad("the file has no 'spate.state.format' marker");
   if (format > STATE_FILE_FORMAT) throw checkpointTooNew(file, undefined, format, STATE_FILE_FORMAT);

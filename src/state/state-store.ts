@@ -1,14 +1,14 @@
-import { mkdir, readFile, stat, unlink } from 'node:fs/promises';
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { makeBatch, type RecordBatch } from '../core/batch.js';
 import { SpateError } from '../core/errors.js';
 import { StructType } from '../core/types.js';
 import type { Vector } from '../core/vector.js';
-import { errCode, writeFileAtomic } from '../checkpoint/atomic-file.js';
+import { errCode, makeDir, writeFileAtomic } from '../checkpoint/atomic-file.js';
 import { checkpointMissing } from '../checkpoint/corrupt.js';
 import { decodeStateFile, encodeStateFile, typeSignature } from './state-file.js';
 import { deleteStateFilesBelow, listStateDir, planLoad, snapshotPath } from './state-dir.js';
-import { OwnDeltaFiles, type DeltaFiles } from './delta-files.js';
+import { OwnDeltaFiles, type DeltaFiles, type DeltaRows } from './delta-files.js';
 import { StateData } from './state-data.js';
 import { ValueColumn } from './value-column.js';
 
@@ -43,6 +43,8 @@ interface DirState {
   /** Snapshot files above the loaded version, left by an abandoned run; replaced or deleted as versions are re-committed. */
   staleSnapshots: Set<number>;
   dirReady: boolean;
+  /** A sealed version failed to reach the disk: this memory is not any committed version. */
+  failed: boolean;
 }
 
 // Latest committed in-memory state per directory, so batch N+1 starts from batch N's memory instead of disk.
@@ -93,7 +95,7 @@ export class StateStore {
     const key = resolve(dir);
     const files = deltas ?? new OwnDeltaFiles(key);
     const cached = CACHE.get(key);
-    if (cached !== undefined && !cached.inUse && cached.version === version &&
+    if (cached !== undefined && !cached.inUse && !cached.failed && cached.version === version &&
         typeSignature(cached.data.keySchema) === typeSignature(keySchema) &&
         typeSignature(cached.data.valueSchema) === typeSignature(valueSchema) &&
         await stampStillValid(cached.stamp)) {
@@ -190,54 +192,74 @@ export class StateStore {
    * Writes version + 1: its delta (atomically), a snapshot when
    * `minDeltasForSnapshot` versions have passed since the last, then deletes
    * files no load of the last `minBatchesToRetain` versions needs. Returns
-   * the new version. On a write error the changes are rolled back.
+   * the new version once it is durable. If the write fails, the in-memory
+   * copy is dropped and the next load reads the disk (at the old version).
    */
   async commit(): Promise<number> {
+    const newVersion = this.version + 1;
+    await this.seal();
+    await this.cleanup(newVersion);
+    return newVersion;
+  }
+
+  /**
+   * Seals this handle's changes as version + 1 and starts writing them: the
+   * changed rows are copied before this returns, so reopen() can serve the new
+   * version to the next batch at once, while the returned promise resolves
+   * when the files are durable. A batch built on a sealed version must not be
+   * committed before that promise resolves (its commit log entry would vouch
+   * for state that may not be on disk). Old files are left for cleanup().
+   */
+  seal(): Promise<void> {
     this.checkOpen('commit');
     const t0 = performance.now();
     const st = this.state;
     const d = this.data;
     const newVersion = this.version + 1;
-    let snapshotWritten = false;
-    try {
-      if (!st.dirReady) { await mkdir(this.dir, { recursive: true }); st.dirReady = true; }
-      const slots = this.touchedList.subarray(0, this.numTouched);
-      const removed = new Uint8Array(slots.length);
-      for (let k = 0; k < slots.length; k++) removed[k] = d.touched[slots[k]!] === 2 ? 1 : 0;
-      const delta = encodeStateFile('delta', newVersion, d.keySchema, d.valueSchema,
-        d.keyCols.map((c) => c.take(slots)), d.valueCols.map((c) => c.take(slots)), removed, slots.length);
-      const dPath = this.deltas.pathOf(newVersion);
-      if (newVersion - st.lastSnapshotVersion >= this.opts.minDeltasForSnapshot) {
-        const live = d.liveSlots();
-        const snap = encodeStateFile('snapshot', newVersion, d.keySchema, d.valueSchema,
-          d.keyCols.map((c) => c.take(live)), d.valueCols.map((c) => c.take(live)), null, live.length);
-        // Independent files: written side by side, the version is committed when both are in place.
-        await Promise.all([this.deltas.write(newVersion, delta), writeFileAtomic(snapshotPath(this.dir, newVersion), snap)]);
-        snapshotWritten = true;
-      } else {
-        await this.deltas.write(newVersion, delta);
-        // A snapshot from an abandoned run at this version may disagree with the delta just written.
-        if (st.staleSnapshots.has(newVersion)) await unlink(snapshotPath(this.dir, newVersion)).catch((e: unknown) => { if (errCode(e) !== 'ENOENT') throw e; });
-      }
-      st.staleSnapshots.delete(newVersion);
-      // A failed stat only makes the next cross-run load re-read disk.
-      st.stamp = stampOf(dPath).catch(() => undefined);
-    } catch (e) {
-      this.abort();
-      throw e;
+    const slots = this.touchedList.subarray(0, this.numTouched);
+    const removed = new Uint8Array(slots.length);
+    for (let k = 0; k < slots.length; k++) removed[k] = d.touched[slots[k]!] === 2 ? 1 : 0;
+    const delta: DeltaRows = { numRows: slots.length, keys: d.keyCols.map((c) => c.take(slots)), values: d.valueCols.map((c) => c.take(slots)), removed };
+    let snapshot: Uint8Array | undefined;
+    if (newVersion - st.lastSnapshotVersion >= this.opts.minDeltasForSnapshot) {
+      const live = d.liveSlots();
+      snapshot = encodeStateFile('snapshot', newVersion, d.keySchema, d.valueSchema,
+        d.keyCols.map((c) => c.take(live)), d.valueCols.map((c) => c.take(live)), null, live.length);
     }
+    const staleSnapshot = st.staleSnapshots.delete(newVersion);
+    const written = this.write(newVersion, delta, snapshot, staleSnapshot);
+    // From here the new version is the in-memory state: the next batch may build on it while the files are written.
     for (let k = 0; k < this.numTouched; k++) d.touched[this.touchedList[k]!] = 0;
     // Hashing buffers sized to this batch are not state: let them go between batches.
     d.index.releaseScratch();
-    if (snapshotWritten) { st.lastSnapshotVersion = newVersion; st.snapshots.push(newVersion); }
+    if (snapshot !== undefined) { st.lastSnapshotVersion = newVersion; st.snapshots.push(newVersion); }
     st.version = newVersion;
     st.inUse = false;
     this.closed = true;
-    CACHE.set(this.dir, st);
-    await this.cleanup(newVersion);
+    if (!st.failed) CACHE.set(this.dir, st);
     if (d.numSlots - d.numLive > Math.max(d.numLive, COMPACT_MIN_DEAD)) d.compact();
-    this.commitTimeMs = performance.now() - t0;
-    return newVersion;
+    return written.then(() => { this.commitTimeMs = performance.now() - t0; }, (e: unknown) => {
+      // The memory holds a version that never reached the disk (and maybe later batches on top of it).
+      st.failed = true;
+      if (CACHE.get(this.dir) === st) CACHE.delete(this.dir);
+      throw e;
+    });
+  }
+
+  private async write(version: number, delta: DeltaRows, snapshot: Uint8Array | undefined, staleSnapshot: boolean): Promise<void> {
+    const st = this.state;
+    if (!st.dirReady) { await makeDir(this.dir); st.dirReady = true; }
+    const dPath = this.deltas.pathOf(version);
+    if (snapshot !== undefined) {
+      // Independent files: written side by side, the version is committed when both are in place.
+      await Promise.all([this.deltas.write(version, delta, this.data.keySchema, this.data.valueSchema), writeFileAtomic(snapshotPath(this.dir, version), snapshot)]);
+    } else {
+      await this.deltas.write(version, delta, this.data.keySchema, this.data.valueSchema);
+      // A snapshot from an abandoned run at this version may disagree with the delta just written.
+      if (staleSnapshot) await unlink(snapshotPath(this.dir, version)).catch((e: unknown) => { if (errCode(e) !== 'ENOENT') throw e; });
+    }
+    // A failed stat only makes the next cross-run load re-read disk.
+    st.stamp = stampOf(dPath).catch(() => undefined);
   }
 
   /**
@@ -246,7 +268,7 @@ export class StateStore {
    * file stamp because another run may have written the directory meanwhile).
    */
   reopen(): StateStore {
-    if (!this.closed || this.state.version !== this.version + 1 || this.state.inUse) {
+    if (!this.closed || this.state.version !== this.version + 1 || this.state.inUse || this.state.failed) {
       throw new SpateError('INTERNAL_ERROR', `StateStore.reopen: the store in ${this.dir} at version ${this.version} was not just committed.`);
     }
     return new StateStore(this.dir, this.state, this.opts, this.deltas);
@@ -318,9 +340,14 @@ export class StateStore {
     return makeBatch(schema, cols, slots.length);
   }
 
-  private async cleanup(newVersion: number): Promise<void> {
+  /**
+   * Deletes the files no load of the last `minBatchesToRetain` versions up to
+   * `committedVersion` needs. Call it only once that version is committed:
+   * a newer sealed version may still be undone by a restart.
+   */
+  async cleanup(committedVersion: number): Promise<void> {
     const st = this.state;
-    const earliest = newVersion - this.opts.minBatchesToRetain;
+    const earliest = committedVersion - this.opts.minBatchesToRetain;
     let keepFrom = 0;
     for (const s of st.snapshots) if (s <= earliest) keepFrom = s;
     if (keepFrom <= st.cleanedBelow) return;
@@ -357,19 +384,16 @@ async function loadFromDisk(dir: string, version: number, keySchema: StructType,
   if (plan.snapshot > 0) files.push({ path: snapshotPath(dir, plan.snapshot), kind: 'snapshot', version: plan.snapshot });
   for (const v of plan.deltas) files.push({ path: deltas.pathOf(v), kind: 'delta', version: v });
   const contents = await Promise.all(files.map(async (f) => {
-    if (f.kind === 'delta') return deltas.read(f.version);
+    if (f.kind === 'delta') return deltas.read(f.version, keySchema, valueSchema);
     try {
-      return await readFile(f.path);
+      return decodeStateFile(await readFile(f.path), f.path, f.kind, f.version, keySchema, valueSchema);
     } catch (e) {
       if (errCode(e) === 'ENOENT') throw checkpointMissing(`state directory ${dir}`, `${f.path} (state version ${f.version}) disappeared while loading`);
       throw e;
     }
   }));
   const data = new StateData(keySchema, valueSchema);
-  files.forEach((f, i) => {
-    const decoded = decodeStateFile(contents[i]!, f.path, f.kind, f.version, keySchema, valueSchema);
-    data.apply(decoded.keys, decoded.values, decoded.removed, decoded.numRows);
-  });
+  for (const decoded of contents) data.apply(decoded.keys, decoded.values, decoded.removed, decoded.numRows);
   const last = files[files.length - 1];
   return {
     data,
@@ -381,6 +405,7 @@ async function loadFromDisk(dir: string, version: number, keySchema: StructType,
     cleanedBelow: 0,
     staleSnapshots: new Set(listing.snapshots.filter((s) => s > version)),
     dirReady: listing.deltas.size > 0 || listing.snapshots.length > 0,
+    failed: false,
   };
 }
 

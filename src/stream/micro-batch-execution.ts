@@ -8,7 +8,7 @@ import { OffsetLog } from '../checkpoint/offset-log.js';
 import { getOrCreateStreamMetadata } from '../checkpoint/stream-metadata.js';
 import { execute, type ExecOptions } from '../exec/execute.js';
 import type { PhysicalPlan } from '../exec/physical.js';
-import { OperatorState, type StateStoreOptions } from '../exec/stateful/operator-state.js';
+import { OperatorState, type OperatorStateMetrics, type StateStoreOptions } from '../exec/stateful/operator-state.js';
 import { aggregateStateSchemas } from '../exec/stateful/stateful-aggregate.js';
 import { dedupStateSchemas } from '../exec/stateful/streaming-dedup.js';
 import { sessionStateSchemas } from '../exec/stateful/session-aggregate.js';
@@ -62,6 +62,13 @@ const OPERATOR_NAMES: Record<StatefulOperatorInfo['node']['kind'], string> = {
   statefulAggregate: 'stateStoreSave', streamingDedup: 'dedupe', sessionAggregate: 'sessionWindowStateStoreSaveExec',
 };
 
+/**
+ * Batches whose commits may be under way at once. Batch N+2 computes while
+ * N and N+1 commit; its offsets entry waits for `commits/N`, so on disk at
+ * most two batches are without a commit.
+ */
+const PIPELINE_DEPTH = 3;
+
 const sameOffset = (a: Offset | null, b: Offset | null): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
@@ -74,17 +81,34 @@ const sameOffset = (a: Offset | null, b: Offset | null): boolean => JSON.stringi
  * committed. A restart that finds `offsets/N` without `commits/N` runs batch N
  * again with exactly the logged offsets, so the sink (idempotent by batch id)
  * and the state see every input exactly once.
+ *
+ * Commits are pipelined one batch deep: once batch N has computed and sealed
+ * its state in memory, batch N+1 may start while N's sink, state files and
+ * `commits/N` are written (fsync latency, not computing, is most of a large
+ * batch's commit). The order on disk is kept: batch N+1 reaches its sink only
+ * after `commits/N`, and batch N+2 starts only after `commits/N`. So a crash
+ * leaves at most two batches without a commit, and a restart runs both again.
  */
 export class MicroBatchExecution {
   private sources: StreamSource[] = [];
   private states = new Map<number, OperatorState>();
   private offsetLog!: OffsetLog;
   private commitLog!: CommitLog;
+  /** End offsets of the last committed batch (what waitForOffset reports). */
   private committed: readonly (Offset | null)[] = [];
+  /** End offsets of the last batch run, committed or not: where the next batch starts. */
+  private planned: readonly (Offset | null)[] = [];
   private nextBatchId = 0;
+  /**
+   * The commits of the last batches run (at most PIPELINE_DEPTH, oldest first), each under way or done; one
+   * rejects if that commit failed. Each waits for the one before it.
+   */
+  private commits: Promise<void>[] = [];
   private readonly staticCache = new Map<object, RecordBatch[]>();
   private readonly abort = new AbortController();
   private stopped = false;
+  /** A batch's commit failed: the loop stops and reports it. */
+  private failed = false;
   private idleWaiters: (() => void)[] = [];
   private noDataSeen = 0;
   /** The query id from the checkpoint's metadata file. */
@@ -152,6 +176,8 @@ export class MicroBatchExecution {
       await this.open();
       await this.loop();
     } finally {
+      // A failed run may leave a commit under way; it finishes before the stores and sources close.
+      await Promise.allSettled(this.commits);
       await Promise.allSettled(this.sources.map((s) => s.stop()));
       for (const s of this.states.values()) s.close();
       await this.cfg.sink.stop?.();
@@ -192,7 +218,7 @@ export class MicroBatchExecution {
     verifyBatchIds(join(this.cfg.checkpointDir, 'commits'), await this.commitLog.listBatchIds());
     const partitions = Number(this.cfg.conf['spark.sql.shuffle.partitions']);
     let statePartitions = partitions;
-    let pending: { batchId: number; offsets: readonly (Offset | null)[] } | undefined;
+    const pending: PendingBatch[] = [];
     if (latest) {
       const file = join(this.cfg.checkpointDir, 'offsets', String(latest.batchId));
       if (latest.value.offsets.length !== this.sources.length) {
@@ -208,28 +234,37 @@ export class MicroBatchExecution {
       }
       statePartitions = logged === undefined ? partitions : Number(logged);
       const lastCommit = await this.commitLog.getLatest();
-      if (lastCommit && lastCommit.batchId === latest.batchId) {
+      const firstUncommitted = lastCommit ? lastCommit.batchId + 1 : 0;
+      if (firstUncommitted > latest.batchId) {
         this.committed = latest.value.offsets;
         this.nextBatchId = latest.batchId + 1;
         this.lastBatchWatermarkMs = latest.value.metadata.batchWatermarkMs;
-        this.watermarkMs = Math.max(lastCommit.value.nextBatchWatermarkMs, this.lastBatchWatermarkMs);
+        this.watermarkMs = Math.max(lastCommit!.value.nextBatchWatermarkMs, this.lastBatchWatermarkMs);
       } else {
-        // The uncommitted batch runs again with exactly its logged watermark.
-        this.watermarkMs = latest.value.metadata.batchWatermarkMs;
-        this.lastBatchWatermarkMs = lastCommit ? (await this.offsetLog.get(lastCommit.batchId))?.metadata.batchWatermarkMs ?? 0 : 0;
-        if (lastCommit && lastCommit.batchId !== latest.batchId - 1) {
+        // With commits pipelined one batch deep, a crash leaves at most two batches uncommitted.
+        if (latest.batchId - firstUncommitted > 1) {
           throw new SpateError('CHECKPOINT_CORRUPT',
-            `The checkpoint at ${this.cfg.checkpointDir} has offsets for batch ${latest.batchId} but its last commit is batch ${lastCommit.batchId} (${join(this.cfg.checkpointDir, 'commits')}); batches in between are missing. Restore the missing files or use a new checkpointLocation.`);
+            `The checkpoint at ${this.cfg.checkpointDir} has offsets for batch ${latest.batchId} but its last commit is ${lastCommit ? `batch ${lastCommit.batchId}` : 'missing'} (${join(this.cfg.checkpointDir, 'commits')}); ` +
+            'at most two batches can be uncommitted, so commit files are missing. Restore the missing files or use a new checkpointLocation.');
         }
-        if (latest.batchId > 0) {
-          const prev = await this.offsetLog.get(latest.batchId - 1);
+        // The uncommitted batches run again with exactly their logged offsets and watermarks.
+        for (let b = firstUncommitted; b <= latest.batchId; b++) {
+          const entry = b === latest.batchId ? latest.value : await this.offsetLog.get(b);
+          if (!entry) {
+            throw new SpateError('CHECKPOINT_CORRUPT', `Batch ${b} must be run again, but ${join(this.cfg.checkpointDir, 'offsets', String(b))} (its offsets) is missing.`);
+          }
+          pending.push({ batchId: b, offsets: entry.offsets, watermarkMs: entry.metadata.batchWatermarkMs });
+        }
+        this.lastBatchWatermarkMs = 0;
+        if (firstUncommitted > 0) {
+          const prev = await this.offsetLog.get(firstUncommitted - 1);
           if (!prev) {
-            throw new SpateError('CHECKPOINT_CORRUPT', `Batch ${latest.batchId} must be run again, but ${join(this.cfg.checkpointDir, 'offsets', String(latest.batchId - 1))} (its start offsets) is missing.`);
+            throw new SpateError('CHECKPOINT_CORRUPT', `Batch ${firstUncommitted} must be run again, but ${join(this.cfg.checkpointDir, 'offsets', String(firstUncommitted - 1))} (its start offsets) is missing.`);
           }
           this.committed = prev.offsets;
+          this.lastBatchWatermarkMs = prev.metadata.batchWatermarkMs;
         }
-        this.nextBatchId = latest.batchId;
-        pending = { batchId: latest.batchId, offsets: latest.value.offsets };
+        this.nextBatchId = firstUncommitted;
       }
     }
     for (const op of this.cfg.operators) {
@@ -242,39 +277,51 @@ export class MicroBatchExecution {
     }
     this.statePartitions = statePartitions;
     this.pending = pending;
+    this.planned = this.committed;
     this.maxEventTime = this.cfg.watermarkDelaysMs.map(() => -Infinity);
   }
 
   private statePartitions = 0;
-  private pending: { batchId: number; offsets: readonly (Offset | null)[] } | undefined;
+  private pending: PendingBatch[] = [];
 
   private async loop(): Promise<void> {
+    await this.loopBatches();
+    // The last batches' commits, before the run counts as finished.
+    await this.allCommitted();
+  }
+
+  private async loopBatches(): Promise<void> {
     const t = this.cfg.trigger;
-    if (this.pending) {
-      const p = this.pending;
-      this.pending = undefined;
-      await this.runBatch(p.batchId, p.offsets, new PhaseTimer(() => performance.now()), this.cfg.clock.now(), true);
+    if (this.pending.length > 0) {
+      const replays = this.pending;
+      this.pending = [];
+      for (const p of replays) {
+        this.watermarkMs = p.watermarkMs;
+        await this.runBatch(p.batchId, p.offsets, new PhaseTimer(() => performance.now()), this.cfg.clock.now(), true);
+      }
       if (t.kind === 'once') return;
     }
     let nextTrigger = this.cfg.clock.now();
-    while (!this.stopped) {
+    while (!this.stopped && !this.failed) {
       if (t.kind === 'processingTime' && t.intervalMs > 0) {
         await this.cfg.clock.waitUntil(nextTrigger, this.abort.signal);
-        if (this.stopped) break;
+        if (this.stopped || this.failed) break;
       }
       const triggerStart = this.cfg.clock.now();
       const timer = new PhaseTimer(() => performance.now());
       this.events.onStatus('Getting offsets from sources', false, true);
       const limitOf = (s: StreamSource): ReadLimit => (t.kind === 'once' ? { kind: 'all' } : s.defaultReadLimit?.() ?? { kind: 'all' });
-      const ends = await timer.time('latestOffset', () => Promise.all(this.sources.map((s, i) => s.latestOffset(this.committed[i] ?? null, limitOf(s)))));
-      const hasData = ends.some((e, i) => e !== null && !sameOffset(e, this.committed[i] ?? null));
+      const ends = await timer.time('latestOffset', () => Promise.all(this.sources.map((s, i) => s.latestOffset(this.planned[i] ?? null, limitOf(s)))));
+      const hasData = ends.some((e, i) => e !== null && !sameOffset(e, this.planned[i] ?? null));
       // A batch without new data when the watermark moved, so append output and eviction are not held back.
       const noDataBatch = !hasData && this.cfg.noDataBatches && this.cfg.watermarkDelaysMs.length > 0 &&
         this.states.size > 0 && this.watermarkMs > this.lastBatchWatermarkMs;
       if (hasData || noDataBatch) {
-        await this.runBatch(this.nextBatchId, ends.map((e, i) => e ?? this.committed[i] ?? null), timer, triggerStart, false);
+        await this.runBatch(this.nextBatchId, ends.map((e, i) => e ?? this.planned[i] ?? null), timer, triggerStart, false);
         if (t.kind === 'once') break;
       } else {
+        // Idle means every batch run so far is committed (processAllAvailable reads the sink after this).
+        await this.allCommitted();
         this.noDataSeen++;
         this.wakeIdle();
         this.events.onStatus('Waiting for data to arrive', false, false);
@@ -305,41 +352,57 @@ export class MicroBatchExecution {
     return Math.max(this.watermarkMs, combined);
   }
 
+  /** Resolves when every batch run so far is committed; rejects with the first commit that failed. */
+  private async allCommitted(): Promise<void> {
+    for (const c of this.commits) await c;
+  }
+
   private wakeIdle(): void {
     const w = this.idleWaiters;
     this.idleWaiters = [];
     for (const f of w) f();
   }
 
+  /**
+   * Runs one batch up to its sealed state, then starts its commit (the
+   * sink, the state files, `commits/N`) without waiting for it; the commit
+   * waits for the previous batch's.
+   */
   private async runBatch(batchId: number, ends: readonly (Offset | null)[], timer: PhaseTimer, triggerStart: number, replay: boolean): Promise<void> {
+    // Lets I/O completions run (the loop may otherwise go from batch to batch in microtasks), and bounds the
+    // batches in flight.
+    await new Promise<void>((r) => setImmediate(r));
+    if (this.commits.length >= PIPELINE_DEPTH) await this.commits[0];
     this.events.onStatus('Processing new data', true, true);
     const t0 = performance.now();
-    const starts = this.committed;
+    const starts = this.planned;
     // The write-ahead log entry is written while the batch computes: it must be durable before the sink sees
-    // any output, not before the computing starts (a crash before then leaves nothing to undo).
-    const wal: Promise<boolean> = replay ? Promise.resolve(true) : this.offsetLog.add(batchId, {
-      offsets: ends,
-      metadata: { batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } },
-    });
-    wal.catch(() => undefined); // awaited below; this only keeps an early failure from being reported as unhandled
+    // any output, not before the computing starts (a crash before then leaves nothing to undo). It waits for
+    // the commit two batches back, so at most two batches on disk are without a commit.
+    const metadata = { batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } };
+    const twoBack = this.commits.length >= 2 ? this.commits[this.commits.length - 2] : undefined;
+    const wal: Promise<boolean> = replay ? Promise.resolve(true) :
+      twoBack === undefined ? this.offsetLog.add(batchId, { offsets: ends, metadata }) :
+      twoBack.then(() => this.offsetLog.add(batchId, { offsets: ends, metadata }));
+    wal.catch(() => undefined); // awaited by the commit; this only keeps an early failure from being reported as unhandled
     const batchWatermarkMs = this.watermarkMs;
     const eventTime: EventTimeStats[] = this.cfg.watermarkDelaysMs.map(() => ({ min: Infinity, max: -Infinity, sum: 0, count: 0 }));
     const droppedByWatermark = new Map<number, number>();
     const inputs = new Map<number, readonly RecordBatch[]>();
     const counts: number[] = [];
-    await timer.time('getBatch', async () => {
-      for (let i = 0; i < this.sources.length; i++) {
-        const start = starts[i] ?? null;
-        const end = ends[i] ?? null;
-        const data = end === null || sameOffset(start, end) ? [] : await this.sources[i]!.getBatch(start, end);
-        const rel = this.cfg.relations[i]!;
-        inputs.set(rel.id, data.length > 0 ? data : [emptyBatch(rel.schema)]);
-        counts.push(data.reduce((s, b) => s + b.numRows, 0));
-      }
-    });
-    let outRows = 0;
-    let stateCommit: Promise<unknown> | undefined;
+    let out: RecordBatch;
+    let sealed: Promise<OperatorStateMetrics[]>;
     try {
+      await timer.time('getBatch', async () => {
+        for (let i = 0; i < this.sources.length; i++) {
+          const start = starts[i] ?? null;
+          const end = ends[i] ?? null;
+          const data = end === null || sameOffset(start, end) ? [] : await this.sources[i]!.getBatch(start, end);
+          const rel = this.cfg.relations[i]!;
+          inputs.set(rel.id, data.length > 0 ? data : [emptyBatch(rel.schema)]);
+          counts.push(data.reduce((s, b) => s + b.numRows, 0));
+        }
+      });
       // Like Spark, where execution is lazy and happens inside the sink's addBatch, addBatch times both.
       const result = await timer.time('addBatch', () => execute(this.cfg.plan, {
         ...this.cfg.exec,
@@ -348,26 +411,51 @@ export class MicroBatchExecution {
           watermarkMs: batchWatermarkMs, lateWatermarkMs: this.lastBatchWatermarkMs, eventTime, droppedByWatermark,
         },
       }));
-      const out = result.length === 1 ? result[0]! : concatBatches(this.cfg.plan.schema, result);
-      outRows = out.numRows;
-      if (!(await timer.time('walCommit', () => wal))) {
-        throw new SpateError('CONCURRENT_QUERY', `Another run wrote ${join(this.cfg.checkpointDir, 'offsets', String(batchId))} first: ` +
-          'two queries are using the same checkpoint location. Stop the other query, or give this one its own checkpointLocation.');
-      }
-      // The state stores write the new version while the sink writes the output: the commit log entry,
-      // which makes the batch done, follows both (state files of a batch without one are never read).
-      stateCommit = timer.time('commitOffsets', () => Promise.all([...this.states.values()].map((st) => st.commit())));
-      await Promise.all([timer.time('addBatch', () => this.cfg.sink.addBatch(batchId, out, this.cfg.outputMode)), stateCommit]);
+      out = result.length === 1 ? result[0]! : concatBatches(this.cfg.plan.schema, result);
+      // Sealing hands the next batch this batch's state from memory; the files follow in the commit.
+      sealed = Promise.all([...this.states.values()].map((st) => st.seal()));
+      sealed.catch(() => undefined); // awaited by the commit
     } catch (e) {
-      // A state commit under way finishes (or fails) before the stores are rolled back; a committed store
-      // is left at its new version, which no commit log entry vouches for, and is reloaded from disk on restart.
-      if (stateCommit) await stateCommit.catch(() => undefined);
+      // The previous batch's commit finishes before the stores are rolled back; if it failed, that failure
+      // came first and is the one reported.
+      const earlier = await Promise.all(this.commits).then(() => undefined, (err: unknown) => err);
       for (const s of this.states.values()) s.abort();
-      throw e;
+      await wal.catch(() => undefined);
+      throw earlier ?? e;
     }
     const nextWatermarkMs = this.advanceWatermark(eventTime);
+    this.planned = ends;
+    this.nextBatchId = batchId + 1;
+    this.lastBatchWatermarkMs = batchWatermarkMs;
+    this.watermarkMs = nextWatermarkMs;
+    const previous = this.commits[this.commits.length - 1];
+    const commit = this.commitBatch(previous, {
+      batchId, starts, ends, wal, out, sealed, nextWatermarkMs, batchWatermarkMs, eventTime, droppedByWatermark, counts, timer, triggerStart, t0,
+    });
+    // Awaited by the next batch's commit and by the loop; a failure also wakes the loop from a trigger wait.
+    commit.catch(() => { this.failed = true; this.abort.abort(); });
+    this.commits.push(commit);
+    if (this.commits.length > PIPELINE_DEPTH) this.commits.shift();
+  }
+
+  /** The second half of a batch: once the previous batch is committed, its sink and state files, then `commits/N`. */
+  private async commitBatch(previous: Promise<void> | undefined, b: BatchInFlight): Promise<void> {
+    const { batchId, ends, timer } = b;
+    await previous;
+    if (!(await timer.time('walCommit', () => b.wal))) {
+      throw new SpateError('CONCURRENT_QUERY', `Another run wrote ${join(this.cfg.checkpointDir, 'offsets', String(batchId))} first: ` +
+        'two queries are using the same checkpoint location. Stop the other query, or give this one its own checkpointLocation.');
+    }
+    // The state files are written while the sink writes the output: the commit log entry, which makes the
+    // batch done, follows both (state files of a batch without one are never read). A failure here ends the
+    // run with sealed versions in memory that no commit vouches for; run() drops them, a restart reads the disk.
+    const [, metrics] = await Promise.all([
+      timer.time('addBatch', () => this.cfg.sink.addBatch(batchId, b.out, this.cfg.outputMode)),
+      timer.time('commitOffsets', () => b.sealed),
+    ]);
+    b.metrics = metrics;
     await timer.time('commitOffsets', async () => {
-      await this.commitLog.add(batchId, { nextBatchWatermarkMs: nextWatermarkMs });
+      await this.commitLog.add(batchId, { nextBatchWatermarkMs: b.nextWatermarkMs });
       // Keep the last minBatchesToRetain batches' logs, as Spark does, so the checkpoint does not grow forever.
       const threshold = batchId + 1 - this.cfg.stateStore.minBatchesToRetain;
       if (threshold > 0 && batchId % 10 === 0) {
@@ -378,31 +466,35 @@ export class MicroBatchExecution {
         const end = ends[i];
         if (end !== null && end !== undefined) await this.sources[i]!.commit(end);
       }
+      await Promise.all([...this.states.values()].map((st) => st.cleanup(batchId + 1)));
     });
     this.committed = ends;
-    this.nextBatchId = batchId + 1;
-    this.lastBatchWatermarkMs = batchWatermarkMs;
-    this.watermarkMs = nextWatermarkMs;
     this.wakeOffsetWaiters();
-    const elapsed = performance.now() - t0;
+    this.reportProgress(b);
+  }
+
+  private reportProgress(b: BatchInFlight): void {
+    const { batchId, starts, ends, counts, timer } = b;
+    const elapsed = performance.now() - b.t0;
     timer.durations.triggerExecution = elapsed;
-    const numInputRows = counts.reduce((a, b) => a + b, 0);
+    const numInputRows = counts.reduce((a, c) => a + c, 0);
+    const operators = [...this.states.values()];
     this.events.onProgress({
       id: this.id,
       runId: this.cfg.runId,
       name: this.cfg.name,
-      timestamp: new Date(triggerStart).toISOString(),
+      timestamp: new Date(b.triggerStart).toISOString(),
       batchId,
       batchDuration: Math.round(elapsed),
       numInputRows,
       inputRowsPerSecond: rate(numInputRows, elapsed),
       processedRowsPerSecond: rate(numInputRows, elapsed),
       durationMs: Object.fromEntries(Object.entries(timer.durations).map(([k, v]) => [k, Math.round(v)])),
-      eventTime: eventTimeProgress(eventTime, batchWatermarkMs, this.cfg.watermarkDelaysMs.length > 0),
-      stateOperators: [...this.states.values()].map((s) => ({
+      eventTime: eventTimeProgress(b.eventTime, b.batchWatermarkMs, this.cfg.watermarkDelaysMs.length > 0),
+      stateOperators: operators.map((s, i) => ({
         operatorName: s.operatorName,
-        ...s.metrics(),
-        numRowsDroppedByWatermark: droppedByWatermark.get(s.operatorId) ?? 0,
+        ...b.metrics![i]!,
+        numRowsDroppedByWatermark: b.droppedByWatermark.get(s.operatorId) ?? 0,
         numShufflePartitions: s.numPartitions,
         numStateStoreInstances: s.numPartitions,
       })),
@@ -415,9 +507,37 @@ export class MicroBatchExecution {
         inputRowsPerSecond: rate(counts[i]!, elapsed),
         processedRowsPerSecond: rate(counts[i]!, elapsed),
       })),
-      sink: { description: this.cfg.sink.description, numOutputRows: outRows },
+      sink: { description: this.cfg.sink.description, numOutputRows: b.out.numRows },
     });
   }
+}
+
+/** A batch between its computing and its commit log entry. */
+interface BatchInFlight {
+  readonly batchId: number;
+  readonly starts: readonly (Offset | null)[];
+  readonly ends: readonly (Offset | null)[];
+  /** Resolves true once `offsets/N` is durable, false if another run wrote it first. */
+  readonly wal: Promise<boolean>;
+  readonly out: RecordBatch;
+  /** Resolves with each stateful operator's metrics once its sealed state is durable. */
+  readonly sealed: Promise<OperatorStateMetrics[]>;
+  readonly nextWatermarkMs: number;
+  readonly batchWatermarkMs: number;
+  readonly eventTime: readonly EventTimeStats[];
+  readonly droppedByWatermark: ReadonlyMap<number, number>;
+  readonly counts: readonly number[];
+  readonly timer: PhaseTimer;
+  readonly triggerStart: number;
+  readonly t0: number;
+  metrics?: OperatorStateMetrics[];
+}
+
+/** An uncommitted batch found at restart, run again with its logged offsets and watermark. */
+interface PendingBatch {
+  readonly batchId: number;
+  readonly offsets: readonly (Offset | null)[];
+  readonly watermarkMs: number;
 }
 
 /** Spark's eventTime progress entry: this batch's min/avg/max event time and the watermark it ran with, as ISO strings. */

@@ -116,8 +116,13 @@ test('an offsets file deleted in the middle of an uncommitted batch is reported'
 });
 
 test('a commit file lost in the middle is reported', async () => {
-  const cp = damagedCopy((c) => { unlinkSync(join(c, 'commits', '1')); unlinkSync(join(c, 'commits', '2')); });
+  const cp = damagedCopy((c) => unlinkSync(join(c, 'commits', '1')));
   await expectRestartFails(cp, [new RegExp(quote(join(cp, 'commits'))), /missing/]);
+});
+
+test('three batches without a commit are reported: commits are pipelined at most one batch deep', async () => {
+  const cp = damagedCopy((c) => { for (const b of ['0', '1', '2']) unlinkSync(join(c, 'commits', b)); });
+  await expectRestartFails(cp, [new RegExp(quote(join(cp, 'commits'))), /at most two batches/]);
 });
 
 test('a corrupt metadata file names the file', async () => {

@@ -79,16 +79,35 @@ export class OperatorState {
 
   /** Commits every partition as the next version and opens that version for the next batch. */
   async commit(): Promise<void> {
-    try {
-      await Promise.all(this.stores.map((s) => s.commit()));
-    } catch (e) {
-      // Partitions still waiting for the shared delta file to be written give up (and roll back) too.
+    await this.seal();
+    await this.cleanup(this.version);
+  }
+
+  /**
+   * Seals every partition as the next version and opens that version for the
+   * next batch at once (see StateStore.seal); resolves with this batch's
+   * metrics when the version is durable.
+   */
+  seal(): Promise<OperatorStateMetrics> {
+    const sealed = this.stores;
+    const written = Promise.all(sealed.map((s) => s.seal()));
+    // Counted now: the next batch changes the same memory while the files are written.
+    const m = sumMetrics(sealed);
+    this.stores = sealed.map((s) => s.reopen());
+    this.version++;
+    return written.then(() => {
+      for (const s of sealed) m.commitTimeMs = Math.max(m.commitTimeMs, s.metrics().commitTimeMs);
+      return m;
+    }, (e: unknown) => {
+      // Partitions still waiting for the shared delta file to be written give up too.
       if (this.shared !== undefined && this.shared !== 'own') this.shared.abandon(e);
       throw e;
-    }
-    this.lastMetrics = this.sumMetrics();
-    this.stores = this.stores.map((s) => s.reopen());
-    this.version++;
+    });
+  }
+
+  /** Deletes the files no load of the versions retained up to `committedVersion` needs (see StateStore.cleanup). */
+  async cleanup(committedVersion: number): Promise<void> {
+    await Promise.all(this.stores.map((s) => s.cleanup(committedVersion)));
   }
 
   /** Drops this batch's changes (the query is failing). */
@@ -101,23 +120,30 @@ export class OperatorState {
     StateStore.unloadAll(this.dir);
   }
 
-  private lastMetrics: ReturnType<OperatorState['sumMetrics']> | undefined;
-
-  /** The last committed batch's totals over partitions, in the shape of Spark's stateOperators progress entry. */
-  metrics(): ReturnType<OperatorState['sumMetrics']> {
-    return this.lastMetrics ?? this.sumMetrics();
+  /** The current batch's numbers so far, in the shape of Spark's stateOperators progress entry. */
+  metrics(): OperatorStateMetrics {
+    return sumMetrics(this.stores);
   }
+}
 
-  private sumMetrics(): { numRowsTotal: number; numRowsUpdated: number; numRowsRemoved: number; memoryUsedBytes: number; commitTimeMs: number } {
-    const m = { numRowsTotal: 0, numRowsUpdated: 0, numRowsRemoved: 0, memoryUsedBytes: 0, commitTimeMs: 0 };
-    for (const s of this.stores) {
-      const x = s.metrics();
-      m.numRowsTotal += x.numRowsTotal;
-      m.numRowsUpdated += x.numRowsUpdated;
-      m.numRowsRemoved += x.numRowsRemoved;
-      m.memoryUsedBytes += x.memoryUsedBytes;
-      m.commitTimeMs = Math.max(m.commitTimeMs, x.commitTimeMs);
-    }
-    return m;
+/** One operator's totals over partitions, in the shape of Spark's stateOperators progress entry. */
+export interface OperatorStateMetrics {
+  numRowsTotal: number;
+  numRowsUpdated: number;
+  numRowsRemoved: number;
+  memoryUsedBytes: number;
+  commitTimeMs: number;
+}
+
+function sumMetrics(stores: readonly StateStore[]): OperatorStateMetrics {
+  const m = { numRowsTotal: 0, numRowsUpdated: 0, numRowsRemoved: 0, memoryUsedBytes: 0, commitTimeMs: 0 };
+  for (const s of stores) {
+    const x = s.metrics();
+    m.numRowsTotal += x.numRowsTotal;
+    m.numRowsUpdated += x.numRowsUpdated;
+    m.numRowsRemoved += x.numRowsRemoved;
+    m.memoryUsedBytes += x.memoryUsedBytes;
+    m.commitTimeMs = Math.max(m.commitTimeMs, x.commitTimeMs);
   }
+  return m;
 }
