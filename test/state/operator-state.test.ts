@@ -2,13 +2,14 @@
 // checkpoints written with a delta per partition directory still load.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchFromRows, batchToRows } from '../../src/core/batch.js';
 import { LongType, StringType, StructField, StructType } from '../../src/core/types.js';
 import { OperatorState } from '../../src/exec/stateful/operator-state.js';
 import { StateStore } from '../../src/state/index.js';
+import { encodeStateFile } from '../../src/state/state-file.js';
 
 const KEYS = StructType([StructField('k', StringType)]);
 const VALUES = StructType([StructField('n', LongType)]);
@@ -81,6 +82,39 @@ test('a checkpoint with a delta per partition directory (written before shared d
   op.close();
   const opDir = join(cp, 'state', '0');
   assert.ok(!(await readdir(opDir)).some((n) => n.endsWith('.delta')), 'no shared delta in an old-layout checkpoint');
+  const reloaded = new OperatorState(0, 'test', cp, PARTS, KEYS, VALUES, opts);
+  await reloaded.load(2);
+  assert.deepEqual(contents(reloaded), [['w', 4], ['x', 10], ['y', 2], ['z', 3]]);
+  reloaded.close();
+});
+
+test('a shared delta in the first shared format (SPSD sections, one state file per partition) still loads', async () => {
+  const cp = await mkdtemp(join(tmpdir(), 'spate-op-state-spsd-'));
+  const opts = { minDeltasForSnapshot: 10, minBatchesToRetain: 100 };
+  const probe = new OperatorState(0, 'test', cp, PARTS, KEYS, VALUES, opts);
+  const rows: [string, number][] = [['x', 1], ['y', 2], ['z', 3], ['w', 4]];
+  const byPart = probe.splitByPartition([batchFromRows(ROWS, rows).columns[0]!], rows.length);
+  // Version 1 as that format wrote it: magic, format 1, partition count, (offset, length) per partition, sections.
+  const sections = byPart.map((idx) => {
+    const part = batchFromRows(ROWS, [...idx].map((i) => rows[i]!));
+    return encodeStateFile('delta', 1, KEYS, VALUES, [part.columns[0]!], [part.columns[1]!], new Uint8Array(part.numRows), part.numRows);
+  });
+  const head = 12 + 8 * PARTS;
+  const file = new Uint8Array(head + sections.reduce((a, s) => a + s.length, 0));
+  const view = new DataView(file.buffer);
+  view.setUint32(0, 0x44535053, true);
+  view.setUint32(4, 1, true);
+  view.setUint32(8, PARTS, true);
+  let off = head;
+  sections.forEach((s, p) => { view.setUint32(12 + 8 * p, off, true); view.setUint32(16 + 8 * p, s.length, true); file.set(s, off); off += s.length; });
+  await mkdir(join(cp, 'state', '0'), { recursive: true });
+  await writeFile(join(cp, 'state', '0', '1.delta'), file);
+  const op = new OperatorState(0, 'test', cp, PARTS, KEYS, VALUES, opts);
+  await op.load(1);
+  assert.deepEqual(contents(op), [['w', 4], ['x', 1], ['y', 2], ['z', 3]]);
+  // The next version is written in the current format beside it, and both load from disk.
+  await commitRows(op, [['x', 10]]);
+  op.close();
   const reloaded = new OperatorState(0, 'test', cp, PARTS, KEYS, VALUES, opts);
   await reloaded.load(2);
   assert.deepEqual(contents(reloaded), [['w', 4], ['x', 10], ['y', 2], ['z', 3]]);
