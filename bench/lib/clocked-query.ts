@@ -31,6 +31,8 @@ export class ClockedQuery {
   readonly progress: StreamingQueryProgress[] = [];
   /** performance.now() when each batch's progress arrived, by batch id. */
   readonly arrived = new Map<number, number>();
+  /** Idle events so far (a trigger that found nothing to do, once every batch before it was committed). */
+  idles = 0;
 
   constructor(private readonly spark: SparkSession, df: DataFrame, o: ClockedOptions) {
     this.listener = {
@@ -41,7 +43,11 @@ export class ClockedQuery {
         this.arrived.set(progress.batchId, performance.now());
         this.notify({ kind: 'progress', progress });
       },
-      onQueryIdle: ({ runId }: { runId: string }) => { if (this.query !== undefined && runId === this.query.runId) this.notify({ kind: 'idle' }); },
+      onQueryIdle: ({ runId }: { runId: string }) => {
+        if (this.query === undefined || runId !== this.query.runId) return;
+        this.idles++;
+        this.notify({ kind: 'idle' });
+      },
     };
     spark.streams.addListener(this.listener);
     let w = df.writeStream.outputMode(o.mode).option('checkpointLocation', o.checkpoint)
@@ -92,14 +98,6 @@ export class ClockedQuery {
     const t0 = performance.now();
     this.clock.advance(1000);
     return t0;
-  }
-
-  /** Waits until `n` batches have reported progress (a failed query rejects). */
-  async progressCount(n: number): Promise<void> {
-    while (this.progress.length < n) {
-      if (!this.query.isActive) throw this.query.exception() ?? new Error('the query stopped');
-      await new Promise<void>((r) => setTimeout(r, 0));
-    }
   }
 
   /** Fires triggers until one finds nothing to do (no data, no watermark move); returns the batches' latencies. */

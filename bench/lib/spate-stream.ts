@@ -41,27 +41,29 @@ export async function runStream(
     const first = await q.trigger();
     if (first.event.kind !== 'idle') throw new Error('the first trigger, before any data, should find nothing');
     // Each batch is added when the query is ready for the next trigger, as if it had just arrived: the
-    // query may still be committing the batch before (commits are pipelined one batch deep).
+    // query may still be committing the batches before (commits are pipelined). Then triggers go on until
+    // the query is idle, so the no-data batch that flushes append-mode windows runs too; idle comes only
+    // once every batch is committed.
     const fired: number[] = [];
     const before = q.progress.length;
+    const idles = q.idles;
     for (const b of input) {
       await q.ready();
       stream.source.addData(b);
       fired.push(await q.fire());
     }
-    await q.progressCount(before + input.length);
-    for (const p of q.progress.slice(before)) {
-      const i = p.batchId - q.progress[before]!.batchId;
-      if (p.numInputRows !== input[i]!.numRows) throw new Error(`batch ${p.batchId} read ${p.numInputRows} rows, expected ${input[i]!.numRows}`);
+    for (;;) {
+      await q.ready();
+      if (q.idles > idles) break;
+      fired.push(await q.fire());
+    }
+    const ran = q.progress.slice(before);
+    ran.forEach((p, i) => {
+      const expected = i < input.length ? input[i]!.numRows : 0;
+      if (p.numInputRows !== expected) throw new Error(`batch ${p.batchId} read ${p.numInputRows} rows, expected ${expected}`);
       batchMs.push(q.arrived.get(p.batchId)! - fired[i]!);
       progress.push(p);
-    }
-    for (;;) {
-      const t = await q.trigger();
-      if (t.event.kind === 'idle') break;
-      batchMs.push(t.ms);
-      progress.push(t.event.progress);
-    }
+    });
   } finally {
     await q.stop();
   }

@@ -17,6 +17,7 @@ import { runStatefulAggregate } from './stateful/stateful-aggregate.js';
 import { runStreamingDedup } from './stateful/streaming-dedup.js';
 import { observeEventTimes } from './stream-context.js';
 import { runWindow } from './window.js';
+import { maybeYield } from './yield.js';
 import { aggregateSessions, runSessionWindow } from './session-window.js';
 import { runSessionAggregate } from './stateful/session-aggregate.js';
 import { sortIndices, topKIndices, type SortKey } from './sort/sort-indices.js';
@@ -216,22 +217,41 @@ async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts
   const outSchema = StructType(pre.map((e, i) => StructField(`_${i}`, e.type, e.nullable)));
   const observed = stages.filter((s): s is ObserveStage => s.kind === 'observe').map((s) => opts.stream!.eventTime[s.watermarkId]!);
   const acc = new Float64Array(4 * observed.length);
-  await forEachBatch(source, opts, (b) => {
-    if (b.numRows === 0) return;
-    observed.forEach((st, j) => acc.set([st.min, st.max, st.sum, st.count], 4 * j));
-    // A large batch goes through in slices, so the keys and arguments of each (and the aggregation's
-    // passes over them) stay in cache instead of making round trips to memory.
+  // A large batch goes through in slices, so the keys and arguments of each (and the aggregation's
+  // passes over them) stay in cache instead of making round trips to memory.
+  const slice = (b: RecordBatch, lo: number): void => {
+    const out = run(b, acc, lo, Math.min(b.numRows, lo + AGGREGATE_SLICE_ROWS));
+    if (out.numRows === 0) return;
+    if (computed.length === pre.length) { fn(out); return; }
+    let c = 0;
+    const columns = pre.map((e) => (e.kind === 'lit' ? lazyConstantVector(e.type, e.value, out.numRows) : out.columns[c++]!));
+    fn(makeBatch(outSchema, columns, out.numRows));
+  };
+  const begin = (): void => observed.forEach((st, j) => acc.set([st.min, st.max, st.sum, st.count], 4 * j));
+  const end = (): void => observed.forEach((st, j) => { st.min = acc[4 * j]!; st.max = acc[4 * j + 1]!; st.sum = acc[4 * j + 2]!; st.count = acc[4 * j + 3]!; });
+  if (STREAMED.has(source.kind)) {
+    // Batches made by a join or explode are valid only during the call: no event-loop turns in between.
+    await forEachBatch(source, opts, (b) => {
+      begin();
+      for (let lo = 0; lo < b.numRows; lo += AGGREGATE_SLICE_ROWS) slice(b, lo);
+      end();
+    });
+    return;
+  }
+  for (const b of await execute(source, opts)) {
+    begin();
     for (let lo = 0; lo < b.numRows; lo += AGGREGATE_SLICE_ROWS) {
-      const out = run(b, acc, lo, Math.min(b.numRows, lo + AGGREGATE_SLICE_ROWS));
-      if (out.numRows === 0) continue;
-      if (computed.length === pre.length) { fn(out); continue; }
-      let c = 0;
-      const columns = pre.map((e) => (e.kind === 'lit' ? lazyConstantVector(e.type, e.value, out.numRows) : out.columns[c++]!));
-      fn(makeBatch(outSchema, columns, out.numRows));
+      slice(b, lo);
+      // A scanned batch stays valid across a turn of the event loop (see yield.ts).
+      const turn = maybeYield();
+      if (turn !== undefined) await turn;
     }
-    observed.forEach((st, j) => { st.min = acc[4 * j]!; st.max = acc[4 * j + 1]!; st.sum = acc[4 * j + 2]!; st.count = acc[4 * j + 3]!; });
-  });
+    end();
+  }
 }
+
+/** Plans forEachBatch streams batch by batch (each valid only during its call); others it executes whole. */
+const STREAMED: ReadonlySet<PhysicalPlan['kind']> = new Set(['join', 'project', 'filter', 'generate']);
 
 /** Hash aggregation of a batch query. */
 async function aggregate(plan: AggregateExec, opts: ExecOptions): Promise<RecordBatch> {
