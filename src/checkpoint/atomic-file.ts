@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { SpateError } from '../core/errors.js';
-import { onIoThread } from './io-thread.js';
+import { onIoThread, replaceOnIoThread, type FileStamp } from './io-thread.js';
+
+export type { FileStamp } from './io-thread.js';
 
 /**
  * Crash-safe file writes for checkpoints. The data goes to a temp file in
@@ -24,9 +26,9 @@ export function isTempFileName(name: string): boolean {
   return name.startsWith('.');
 }
 
-/** Replaces `path` with `data` atomically (the old contents or the new, never a mix). */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await onIoThread('replace', path, data).catch((e: unknown) => { throw writeFailed(path, e); });
+/** Replaces `path` with `data` atomically (the old contents or the new, never a mix); resolves with its stamp. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): Promise<FileStamp> {
+  return replaceOnIoThread(path, data).catch((e: unknown) => { throw writeFailed(path, e); });
 }
 
 /**

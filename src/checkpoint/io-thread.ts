@@ -48,14 +48,15 @@ async function writeTemp(target, data) {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     for (let off = 0; off < bytes.length;) off += fs.writeSync(fd, bytes, off, bytes.length - off);
     await fsync(fd);
+    const st = fs.fstatSync(fd);
     fs.closeSync(fd);
     fd = undefined;
+    return { tmp, stamp: { path: target, size: st.size, mtimeMs: st.mtimeMs, ino: st.ino } };
   } catch (e) {
     if (fd !== undefined) try { fs.closeSync(fd); } catch { /* already failing */ }
     discard(tmp);
     throw e;
   }
-  return tmp;
 }
 
 async function moveIntoPlace(tmp, target) {
@@ -69,13 +70,15 @@ async function moveIntoPlace(tmp, target) {
 }
 
 const ops = {
+  // Returns the file's stamp (size, mtime, inode), which a rename keeps.
   async replace({ path: target, data }) {
-    await moveIntoPlace(await writeTemp(target, data), target);
-    return true;
+    const { tmp, stamp } = await writeTemp(target, data);
+    await moveIntoPlace(tmp, target);
+    return stamp;
   },
   // link(2) never replaces an existing file, so two writers racing for the same name cannot both win.
   async create({ path: target, data }) {
-    const tmp = await writeTemp(target, data);
+    const { tmp } = await writeTemp(target, data);
     try {
       fs.linkSync(tmp, target);
     } catch (e) {
@@ -113,9 +116,9 @@ parentPort.on('message', (m) => {
 
 type Op = 'replace' | 'create' | 'syncDir' | 'mkdir';
 
-interface Reply { readonly id: number; readonly ok: boolean; readonly value?: boolean; readonly code?: string; readonly message?: string }
+interface Reply { readonly id: number; readonly ok: boolean; readonly value?: unknown; readonly code?: string; readonly message?: string }
 
-interface Pending { readonly resolve: (v: boolean) => void; readonly reject: (e: Error) => void }
+interface Pending { readonly resolve: (v: unknown) => void; readonly reject: (e: Error) => void }
 
 let worker: Worker | undefined;
 const pending = new Map<number, Pending>();
@@ -130,7 +133,7 @@ function start(): Worker {
     if (p === undefined) return;
     pending.delete(r.id);
     if (pending.size === 0) w.unref();
-    if (r.ok) p.resolve(r.value === true);
+    if (r.ok) p.resolve(r.value);
     else p.reject(Object.assign(new Error(r.message), r.code === undefined ? {} : { code: r.code }));
   });
   const fail = (e: Error): void => {
@@ -143,14 +146,24 @@ function start(): Worker {
   return w;
 }
 
-/** Runs one file operation on the checkpoint I/O thread; rejects with the system error (its `code` kept). */
-export function onIoThread(op: Op, path: string, data?: string | Uint8Array): Promise<boolean> {
+/** A written file's identity, to notice it changing underneath a cache. */
+export interface FileStamp { readonly path: string; readonly size: number; readonly mtimeMs: number; readonly ino: number }
+
+/** Replaces `path` atomically on the I/O thread; resolves with the new file's stamp. */
+export function replaceOnIoThread(path: string, data: string | Uint8Array): Promise<FileStamp> {
+  return onIoThread('replace', path, data) as Promise<FileStamp>;
+}
+
+/** Runs one file operation on the checkpoint I/O thread (true: done; create: false if the file existed); rejects with the system error (its `code` kept). */
+export function onIoThread(op: Exclude<Op, 'replace'>, path: string, data?: string | Uint8Array): Promise<boolean>;
+export function onIoThread(op: Op, path: string, data?: string | Uint8Array): Promise<unknown>;
+export function onIoThread(op: Op, path: string, data?: string | Uint8Array): Promise<unknown> {
   const w = (worker ??= start());
   const id = nextId++;
   if (pending.size === 0) w.ref();
   // A view into a much larger buffer would copy all of it across: send just the bytes.
   const payload = data instanceof Uint8Array && data.byteLength * 2 < data.buffer.byteLength ? data.slice() : data;
-  return new Promise<boolean>((resolve, reject) => {
+  return new Promise<unknown>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     w.postMessage({ id, op, path, data: payload });
   });

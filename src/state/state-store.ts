@@ -4,7 +4,7 @@ import { makeBatch, type RecordBatch } from '../core/batch.js';
 import { SpateError } from '../core/errors.js';
 import { StructType } from '../core/types.js';
 import type { Vector } from '../core/vector.js';
-import { errCode, makeDir, writeFileAtomic } from '../checkpoint/atomic-file.js';
+import { errCode, makeDir, writeFileAtomic, type FileStamp } from '../checkpoint/atomic-file.js';
 import { checkpointMissing } from '../checkpoint/corrupt.js';
 import { decodeStateFile, encodeStateFile, typeSignature } from './state-file.js';
 import { deleteStateFilesBelow, listStateDir, planLoad, snapshotPath } from './state-dir.js';
@@ -27,14 +27,12 @@ export interface StateStoreMetrics {
   commitTimeMs: number;
 }
 
-/** Identity of the file a cached state was last written or read from, to notice it changing underneath. */
-interface FileStamp { readonly path: string; readonly size: number; readonly mtimeMs: number; readonly ino: number }
 
 /** Facts about a directory kept beside its cached in-memory state. */
 interface DirState {
   data: StateData;
   version: number;
-  /** Taken after the write, off the commit's critical path; awaited only when a later load checks the cache. */
+  /** The last file written or read (the I/O thread reports it with each write); a later load checks it before using the cache. */
   stamp: Promise<FileStamp | undefined> | undefined;
   inUse: boolean;
   lastSnapshotVersion: number;
@@ -249,17 +247,16 @@ export class StateStore {
   private async write(version: number, delta: DeltaRows, snapshot: Uint8Array | undefined, staleSnapshot: boolean): Promise<void> {
     const st = this.state;
     if (!st.dirReady) { await makeDir(this.dir); st.dirReady = true; }
-    const dPath = this.deltas.pathOf(version);
+    let stamp: FileStamp;
     if (snapshot !== undefined) {
       // Independent files: written side by side, the version is committed when both are in place.
-      await Promise.all([this.deltas.write(version, delta, this.data.keySchema, this.data.valueSchema), writeFileAtomic(snapshotPath(this.dir, version), snapshot)]);
+      [stamp] = await Promise.all([this.deltas.write(version, delta, this.data.keySchema, this.data.valueSchema), writeFileAtomic(snapshotPath(this.dir, version), snapshot)]);
     } else {
-      await this.deltas.write(version, delta, this.data.keySchema, this.data.valueSchema);
+      stamp = await this.deltas.write(version, delta, this.data.keySchema, this.data.valueSchema);
       // A snapshot from an abandoned run at this version may disagree with the delta just written.
       if (staleSnapshot) await unlink(snapshotPath(this.dir, version)).catch((e: unknown) => { if (errCode(e) !== 'ENOENT') throw e; });
     }
-    // A failed stat only makes the next cross-run load re-read disk.
-    st.stamp = stampOf(dPath).catch(() => undefined);
+    st.stamp = Promise.resolve(stamp);
   }
 
   /**
