@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { SpateError } from '../core/errors.js';
-import { onIoThread, replaceOnIoThread, type FileStamp } from './io-thread.js';
+import { onIoThread, replaceOnIoThread, type WrittenFile } from './io-thread.js';
 
-export type { FileStamp } from './io-thread.js';
+export type { FileStamp, WrittenFile } from './io-thread.js';
 
 /**
  * Crash-safe file writes for checkpoints. The data goes to a temp file in
@@ -26,8 +26,8 @@ export function isTempFileName(name: string): boolean {
   return name.startsWith('.');
 }
 
-/** Replaces `path` with `data` atomically (the old contents or the new, never a mix); resolves with its stamp. */
-export function writeFileAtomic(path: string, data: string | Uint8Array): Promise<FileStamp> {
+/** Replaces `path` with `data` atomically (the old contents or the new, never a mix); resolves with its stamp and write time. */
+export function writeFileAtomic(path: string, data: string | Uint8Array): Promise<WrittenFile> {
   return replaceOnIoThread(path, data).catch((e: unknown) => { throw writeFailed(path, e); });
 }
 

@@ -70,11 +70,12 @@ async function moveIntoPlace(tmp, target) {
 }
 
 const ops = {
-  // Returns the file's stamp (size, mtime, inode), which a rename keeps.
+  // Returns the file's stamp (size, mtime, inode; a rename keeps them) and the milliseconds the write took here.
   async replace({ path: target, data }) {
+    const t0 = performance.now();
     const { tmp, stamp } = await writeTemp(target, data);
     await moveIntoPlace(tmp, target);
-    return stamp;
+    return { stamp, ms: performance.now() - t0 };
   },
   // link(2) never replaces an existing file, so two writers racing for the same name cannot both win.
   async create({ path: target, data }) {
@@ -149,9 +150,12 @@ function start(): Worker {
 /** A written file's identity, to notice it changing underneath a cache. */
 export interface FileStamp { readonly path: string; readonly size: number; readonly mtimeMs: number; readonly ino: number }
 
-/** Replaces `path` atomically on the I/O thread; resolves with the new file's stamp. */
-export function replaceOnIoThread(path: string, data: string | Uint8Array): Promise<FileStamp> {
-  return onIoThread('replace', path, data) as Promise<FileStamp>;
+/** A file written on the I/O thread: its stamp, and the milliseconds the write took there (not counting waits for the main thread). */
+export interface WrittenFile { readonly stamp: FileStamp; readonly ms: number }
+
+/** Replaces `path` atomically on the I/O thread. */
+export function replaceOnIoThread(path: string, data: string | Uint8Array): Promise<WrittenFile> {
+  return onIoThread('replace', path, data) as Promise<WrittenFile>;
 }
 
 /** Runs one file operation on the checkpoint I/O thread (true: done; create: false if the file existed); rejects with the system error (its `code` kept). */

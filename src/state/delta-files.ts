@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { errCode, writeFileAtomic, type FileStamp } from '../checkpoint/atomic-file.js';
+import { errCode, writeFileAtomic, type WrittenFile } from '../checkpoint/atomic-file.js';
 import { checkpointCorrupt, checkpointMissing, checkpointTooNew } from '../checkpoint/corrupt.js';
 import type { StructType } from '../core/types.js';
 import { concatVectors, sliceVector } from '../core/vector.js';
@@ -23,9 +23,9 @@ export interface DeltaFiles {
   read(version: number, keySchema: StructType, valueSchema: StructType): Promise<StateFileData>;
   /**
    * Writes this store's rows of `version` (every key changed in it, `removed` set for those removed). The
-   * rows are taken before this returns; the promise resolves with the file's stamp once it is durable.
+   * rows are taken before this returns; the promise resolves once the file is durable.
    */
-  write(version: number, rows: DeltaRows, keySchema: StructType, valueSchema: StructType): Promise<FileStamp>;
+  write(version: number, rows: DeltaRows, keySchema: StructType, valueSchema: StructType): Promise<WrittenFile>;
   /** Deletes deltas below `version` (no load this store may still do needs them). */
   deleteBelow(version: number): Promise<void>;
 }
@@ -59,7 +59,7 @@ export class OwnDeltaFiles implements DeltaFiles {
     const path = this.pathOf(version);
     return decodeStateFile(await readDelta(path, version, `state directory ${this.dir}`), path, 'delta', version, keySchema, valueSchema);
   }
-  write(version: number, rows: DeltaRows, keySchema: StructType, valueSchema: StructType): Promise<FileStamp> {
+  write(version: number, rows: DeltaRows, keySchema: StructType, valueSchema: StructType): Promise<WrittenFile> {
     return writeFileAtomic(this.pathOf(version), encodeDelta(version, rows, keySchema, valueSchema));
   }
   deleteBelow(version: number): Promise<void> { return deleteStateFilesBelow(this.dir, version); }
@@ -77,7 +77,7 @@ export class OwnDeltaFiles implements DeltaFiles {
  * its section, each a state file of its own; they still load.
  */
 export class SharedDeltas {
-  private pending = new Map<number, { parts: (DeltaRows | undefined)[]; waiting: number; done: Promise<FileStamp>; settle: (e: unknown, stamp?: FileStamp) => void }>();
+  private pending = new Map<number, { parts: (DeltaRows | undefined)[]; waiting: number; done: Promise<WrittenFile>; settle: (e: unknown, stamp?: WrittenFile) => void }>();
   private files = new Map<number, Promise<(p: number) => StateFileData>>();
   private requested: number[];
 
@@ -111,11 +111,11 @@ export class SharedDeltas {
     this.pending.clear();
   }
 
-  private hand(version: number, p: number, rows: DeltaRows, keySchema: StructType, valueSchema: StructType): Promise<FileStamp> {
+  private hand(version: number, p: number, rows: DeltaRows, keySchema: StructType, valueSchema: StructType): Promise<WrittenFile> {
     let w = this.pending.get(version);
     if (w === undefined) {
-      let settle!: (e: unknown, stamp?: FileStamp) => void;
-      const done = new Promise<FileStamp>((resolve, reject) => { settle = (e, stamp) => (e === undefined ? resolve(stamp!) : reject(e)); });
+      let settle!: (e: unknown, stamp?: WrittenFile) => void;
+      const done = new Promise<WrittenFile>((resolve, reject) => { settle = (e, stamp) => (e === undefined ? resolve(stamp!) : reject(e)); });
       done.catch(() => undefined); // each partition awaits it; this only keeps an early failure from being unhandled
       w = { parts: new Array<DeltaRows | undefined>(this.numPartitions), waiting: this.numPartitions, done, settle };
       this.pending.set(version, w);

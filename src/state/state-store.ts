@@ -4,7 +4,7 @@ import { makeBatch, type RecordBatch } from '../core/batch.js';
 import { SpateError } from '../core/errors.js';
 import { StructType } from '../core/types.js';
 import type { Vector } from '../core/vector.js';
-import { errCode, makeDir, writeFileAtomic, type FileStamp } from '../checkpoint/atomic-file.js';
+import { errCode, makeDir, writeFileAtomic, type FileStamp, type WrittenFile } from '../checkpoint/atomic-file.js';
 import { checkpointMissing } from '../checkpoint/corrupt.js';
 import { decodeStateFile, encodeStateFile, typeSignature } from './state-file.js';
 import { deleteStateFilesBelow, listStateDir, planLoad, snapshotPath } from './state-dir.js';
@@ -73,7 +73,9 @@ export class StateStore {
   private numTouched = 0;
   private numUpdated = 0;
   private numRemoved = 0;
+  /** Time spent committing: sealing on the main thread plus writing on the I/O thread (not waits between them). */
   private commitTimeMs = 0;
+  private writeMs = 0;
 
   private constructor(private readonly dir: string, private readonly state: DirState, private readonly opts: StateStoreOptions, private readonly deltas: DeltaFiles) {
     this.version = state.version;
@@ -236,7 +238,8 @@ export class StateStore {
     this.closed = true;
     if (!st.failed) CACHE.set(this.dir, st);
     if (d.numSlots - d.numLive > Math.max(d.numLive, COMPACT_MIN_DEAD)) d.compact();
-    return written.then(() => { this.commitTimeMs = performance.now() - t0; }, (e: unknown) => {
+    const sealMs = performance.now() - t0;
+    return written.then((ms) => { this.writeMs = ms; this.commitTimeMs = sealMs + ms; }, (e: unknown) => {
       // The memory holds a version that never reached the disk (and maybe later batches on top of it).
       st.failed = true;
       if (CACHE.get(this.dir) === st) CACHE.delete(this.dir);
@@ -244,19 +247,22 @@ export class StateStore {
     });
   }
 
-  private async write(version: number, delta: DeltaRows, snapshot: Uint8Array | undefined, staleSnapshot: boolean): Promise<void> {
+  /** Writes the version's files; resolves with the milliseconds the I/O thread spent on them. */
+  private async write(version: number, delta: DeltaRows, snapshot: Uint8Array | undefined, staleSnapshot: boolean): Promise<number> {
     const st = this.state;
     if (!st.dirReady) { await makeDir(this.dir); st.dirReady = true; }
-    let stamp: FileStamp;
+    let written: WrittenFile;
     if (snapshot !== undefined) {
       // Independent files: written side by side, the version is committed when both are in place.
-      [stamp] = await Promise.all([this.deltas.write(version, delta, this.data.keySchema, this.data.valueSchema), writeFileAtomic(snapshotPath(this.dir, version), snapshot)]);
+      const [d, s] = await Promise.all([this.deltas.write(version, delta, this.data.keySchema, this.data.valueSchema), writeFileAtomic(snapshotPath(this.dir, version), snapshot)]);
+      written = { stamp: d.stamp, ms: Math.max(d.ms, s.ms) };
     } else {
-      stamp = await this.deltas.write(version, delta, this.data.keySchema, this.data.valueSchema);
+      written = await this.deltas.write(version, delta, this.data.keySchema, this.data.valueSchema);
       // A snapshot from an abandoned run at this version may disagree with the delta just written.
       if (staleSnapshot) await unlink(snapshotPath(this.dir, version)).catch((e: unknown) => { if (errCode(e) !== 'ENOENT') throw e; });
     }
-    st.stamp = Promise.resolve(stamp);
+    st.stamp = Promise.resolve(written.stamp);
+    return written.ms;
   }
 
   /**
@@ -296,6 +302,11 @@ export class StateStore {
     let b = this.data.memoryBytes() + this.touchedList.byteLength + this.wasLive.byteLength;
     for (const c of this.undo) b += c.memoryBytes(this.numTouched);
     return b;
+  }
+
+  /** Milliseconds the I/O thread spent writing the version this handle committed. */
+  get lastWriteMs(): number {
+    return this.writeMs;
   }
 
   metrics(): StateStoreMetrics {
