@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { concatBatches, emptyBatch, type RecordBatch } from '../core/batch.js';
@@ -5,7 +6,7 @@ import { SpateError } from '../core/errors.js';
 import { CommitLog } from '../checkpoint/commit-log.js';
 import { verifyBatchIds } from '../checkpoint/metadata-log.js';
 import { OffsetLog } from '../checkpoint/offset-log.js';
-import { getOrCreateStreamMetadata } from '../checkpoint/stream-metadata.js';
+import { readStreamMetadata, streamMetadataPath, writeStreamMetadata } from '../checkpoint/stream-metadata.js';
 import { execute, type ExecOptions } from '../exec/execute.js';
 import type { PhysicalPlan } from '../exec/physical.js';
 import { OperatorState, type OperatorStateMetrics, type StateStoreOptions } from '../exec/stateful/operator-state.js';
@@ -107,6 +108,8 @@ export class MicroBatchExecution {
   private readonly staticCache = new Map<object, RecordBatch[]>();
   private readonly abort = new AbortController();
   private stopped = false;
+  /** The new checkpoint's metadata file, being written (see open()). */
+  private metadataWrite: Promise<void> | undefined;
   /** A batch's commit failed: the loop stops and reports it. */
   private failed = false;
   private idleWaiters: (() => void)[] = [];
@@ -177,7 +180,7 @@ export class MicroBatchExecution {
       await this.loop();
     } finally {
       // A failed run may leave a commit under way; it finishes before the stores and sources close.
-      await Promise.allSettled(this.commits);
+      await Promise.allSettled([...this.commits, this.metadataWrite]);
       await Promise.allSettled(this.sources.map((s) => s.stop()));
       for (const s of this.states.values()) s.close();
       await this.cfg.sink.stop?.();
@@ -189,8 +192,20 @@ export class MicroBatchExecution {
   private async open(): Promise<void> {
     const dir = this.cfg.checkpointDir;
     await mkdir(dir, { recursive: true });
-    const meta = await getOrCreateStreamMetadata(dir);
-    this.id = meta.id;
+    // A new checkpoint's metadata file is written while the query starts; the first commit entry waits for
+    // it, so a committed batch always has its query id on disk.
+    const meta = await readStreamMetadata(dir);
+    this.id = meta?.id ?? randomUUID();
+    if (meta === undefined) {
+      const file = streamMetadataPath(dir);
+      this.metadataWrite = writeStreamMetadata(dir, { id: this.id }).then((created) => {
+        if (!created) {
+          throw new SpateError('CONCURRENT_QUERY', `Another run created ${file} first: two queries are starting on the same new checkpoint location. ` +
+            'Stop the other query, or give this one its own checkpointLocation.');
+        }
+      });
+      this.metadataWrite.catch(() => undefined); // awaited before the first commit entry and by run()
+    }
     this.events.onStarted(this.id);
     this.offsetLog = new OffsetLog(join(dir, 'offsets'));
     this.commitLog = new CommitLog(join(dir, 'commits'));
@@ -288,6 +303,7 @@ export class MicroBatchExecution {
     await this.loopBatches();
     // The last batches' commits, before the run counts as finished.
     await this.allCommitted();
+    await this.metadataWrite;
   }
 
   private async loopBatches(): Promise<void> {
@@ -455,6 +471,7 @@ export class MicroBatchExecution {
     ]);
     b.metrics = metrics;
     await timer.time('commitOffsets', async () => {
+      if (this.metadataWrite !== undefined) { await this.metadataWrite; this.metadataWrite = undefined; }
       await this.commitLog.add(batchId, { nextBatchWatermarkMs: b.nextWatermarkMs });
       // Keep the last minBatchesToRetain batches' logs, as Spark does, so the checkpoint does not grow forever.
       const threshold = batchId + 1 - this.cfg.stateStore.minBatchesToRetain;

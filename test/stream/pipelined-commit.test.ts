@@ -7,7 +7,7 @@
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkSession, functions as F, type DataFrame, type StreamingQuery } from '../../src/index.js';
@@ -87,6 +87,8 @@ test('batch N+1 computes while batch N commits; its sink waits for commits/N, an
     assert.deepEqual(seen.get(2), [['a', 2], ['b', 1], ['c', 1]]);
     const progress = q.recentProgress.map((p) => [p.batchId, p.numInputRows, p.stateOperators[0]!.numRowsTotal]);
     assert.deepEqual(progress, [[0, 2, 2], [1, 1, 2], [2, 1, 3]], 'progress in batch order, with each batch\'s own state numbers');
+    // The new checkpoint's metadata file is written while the query starts, and is there once a batch is committed.
+    assert.deepEqual(JSON.parse(readFileSync(join(cp, 'metadata'), 'utf8')), { id: q.id });
   } finally {
     hold.open();
     await q.stop();
