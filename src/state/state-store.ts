@@ -40,7 +40,8 @@ interface DirState {
   cleanedBelow: number;
   /** Snapshot files above the loaded version, left by an abandoned run; replaced or deleted as versions are re-committed. */
   staleSnapshots: Set<number>;
-  dirReady: boolean;
+  /** The directory exists (files were found), or is being made by the first write; later writes wait on the same promise. */
+  dirMade: Promise<void> | undefined;
   /** A sealed version failed to reach the disk: this memory is not any committed version. */
   failed: boolean;
 }
@@ -250,7 +251,7 @@ export class StateStore {
   /** Writes the version's files; resolves with the milliseconds the I/O thread spent on them. */
   private async write(version: number, delta: DeltaRows, snapshot: Uint8Array | undefined, staleSnapshot: boolean): Promise<number> {
     const st = this.state;
-    if (!st.dirReady) { await makeDir(this.dir); st.dirReady = true; }
+    await (st.dirMade ??= makeDir(this.dir));
     let written: WrittenFile;
     if (snapshot !== undefined) {
       // Independent files: written side by side, the version is committed when both are in place.
@@ -412,7 +413,7 @@ async function loadFromDisk(dir: string, version: number, keySchema: StructType,
     snapshots: listing.snapshots.filter((s) => s <= version),
     cleanedBelow: 0,
     staleSnapshots: new Set(listing.snapshots.filter((s) => s > version)),
-    dirReady: listing.deltas.size > 0 || listing.snapshots.length > 0,
+    dirMade: listing.deltas.size > 0 || listing.snapshots.length > 0 ? Promise.resolve() : undefined,
     failed: false,
   };
 }

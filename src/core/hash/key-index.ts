@@ -2,7 +2,7 @@ import { SpateError } from '../errors.js';
 import type { DataType } from '../types.js';
 import type { PrimitiveArray, Vector } from '../vector.js';
 import { DenseIds } from './dense-ids.js';
-import { packMapLoop, rangeLoop } from './packed-keys.js';
+import { checkedPackMapLoop, kindsOf, packMapLoop, rangeLoop } from './packed-keys.js';
 import type { GrowableColumn } from './growable-column.js';
 import { fmix32, hashColumnInto, keyColumnFor, mix, NULL_HASH, numberHash, NumKeyColumn, stringHash, StringKeyColumn, type KeyColumn } from './key-columns.js';
 
@@ -105,6 +105,7 @@ export class KeyIndex {
   releaseScratch(): void {
     this.rowHash = new Int32Array(0);
     this.direct = new Int32Array(0);
+    this.layout = undefined;
   }
 
   /** The key types this index was built for. */
@@ -230,32 +231,33 @@ export class KeyIndex {
   }
 
   private direct = new Int32Array(0);
+  /** How tuples pack into `direct` (ids stay valid while it holds: a key's id never changes). */
+  private layout: PackLayout | undefined;
 
   /**
-   * Integral number keys without nulls whose ranges in this batch multiply to a small number (a window
-   * index and a campaign id, say): each row's tuple packs into one index, and a per-batch direct table
-   * maps it to the key's id, so only the first row of each distinct tuple in the batch is hashed.
-   * Returns false, having done nothing, when the keys do not pack.
+   * Integral number keys without nulls whose ranges multiply to a small number (a window index and a
+   * campaign id, say): each row's tuple packs into one index, and a direct table maps it to the key's
+   * id, so only the first row of each distinct tuple is hashed. The layout is kept from call to call
+   * (the slices of a batch see the same few windows): rows are packed against it with a bounds check,
+   * and only when a row falls outside are the ranges measured again (and joined to the old ones, so they
+   * settle). Returns false, having done nothing, when the keys do not pack.
    */
   private mapPacked(keys: readonly Vector[], numRows: number, out: Int32Array): boolean {
-    const k = keys.length;
-    const limit = Math.max(1 << 16, numRows);
     const cols = keys.map((v) => v.values as PrimitiveArray);
+    const kinds = kindsOf(cols);
+    const miss = (row: number, p: number): number => (this.direct[p] = this.findOrInsert(keys, row));
+    const old = this.layout !== undefined && this.layout.kinds === kinds ? this.layout : undefined;
+    if (old !== undefined && checkedPackMapLoop(cols)(cols, numRows, old.mins, old.maxs, old.strides, this.direct, out, miss)) return true;
+    const k = keys.length;
     const range = new Float64Array(2 * k);
     if (!rangeLoop(cols)(cols, numRows, range)) return false; // fractions, NaN and infinities hash the usual way
-    const mins = new Float64Array(k);
-    const strides = new Float64Array(k);
-    let total = 1;
-    for (let c = k - 1; c >= 0; c--) {
-      mins[c] = range[2 * c]!;
-      strides[c] = total;
-      total *= range[2 * c + 1]! - range[2 * c]! + 1;
-      if (!(total <= limit)) return false;
-    }
-    if (this.direct.length < total) this.direct = new Int32Array(Math.max(total, 1024));
-    const direct = this.direct;
-    direct.fill(EMPTY, 0, total);
-    packMapLoop(cols)(cols, numRows, mins, strides, direct, out, (row, p) => (direct[p] = this.findOrInsert(keys, row)));
+    const limit = Math.max(1 << 16, numRows);
+    const layout = (old !== undefined ? packLayout(kinds, range, old, limit) : undefined) ?? packLayout(kinds, range, undefined, limit);
+    this.layout = layout;
+    if (layout === undefined) return false;
+    if (this.direct.length < layout.total) this.direct = new Int32Array(Math.max(layout.total, 1024));
+    this.direct.fill(EMPTY, 0, layout.total);
+    packMapLoop(cols)(cols, numRows, layout.mins, layout.strides, this.direct, out, miss);
     return true;
   }
 
@@ -360,4 +362,32 @@ export function hashVectors(keys: readonly Vector[], numRows: number, out: Int32
   const h = new Int32Array(numRows);
   for (const k of keys) hashColumnInto(k, numRows, h);
   for (let i = 0; i < numRows; i++) out[i] = fmix32(h[i]!);
+}
+
+/** Where each key column's values go in a direct table: value c packs as (x - mins[c]) * strides[c]. */
+interface PackLayout {
+  /** The array kinds the layout was made for (see packed-keys.ts). */
+  readonly kinds: string;
+  readonly mins: Float64Array;
+  readonly maxs: Float64Array;
+  readonly strides: Float64Array;
+  /** Slots of the direct table the layout spans. */
+  readonly total: number;
+}
+
+/** The layout over `range` (min, max per column), joined with `join`'s ranges when given; undefined past `limit` slots. */
+function packLayout(kinds: string, range: Float64Array, join: PackLayout | undefined, limit: number): PackLayout | undefined {
+  const k = range.length / 2;
+  const mins = new Float64Array(k);
+  const maxs = new Float64Array(k);
+  const strides = new Float64Array(k);
+  let total = 1;
+  for (let c = k - 1; c >= 0; c--) {
+    mins[c] = join === undefined ? range[2 * c]! : Math.min(range[2 * c]!, join.mins[c]!);
+    maxs[c] = join === undefined ? range[2 * c + 1]! : Math.max(range[2 * c + 1]!, join.maxs[c]!);
+    strides[c] = total;
+    total *= maxs[c]! - mins[c]! + 1;
+    if (!(total <= limit)) return undefined;
+  }
+  return { kinds, mins, maxs, strides, total };
 }

@@ -111,7 +111,14 @@ test('several integral number keys pack per batch and agree with a reference map
   // Small ranges pack; a wide range, a fraction and -0.0 take the hashed paths; ids must be the same either way.
   const batches: [number, number, number][][] = [
     Array.from({ length: 5000 }, () => [1.7e8 + rnd(3), rnd(100), rnd(4)] as [number, number, number]),
+    // Inside the kept layout (packed against it with no range pass), then one row past it at the end.
+    Array.from({ length: 3000 }, () => [1.7e8 + rnd(3), rnd(100), rnd(4)] as [number, number, number]),
+    Array.from({ length: 3000 }, (_, i) => [1.7e8 + (i === 2999 ? 5 : rnd(3)), rnd(100), rnd(4)] as [number, number, number]),
     Array.from({ length: 3000 }, () => [1.7e8 + 1 + rnd(3), rnd(100), rnd(4)] as [number, number, number]),
+    // A NaN and a fraction after a kept layout: the bounds check sends the slice to the hashed path.
+    [[1.7e8 + 1, 3, 2], [NaN, 3, 2], [1.7e8 + 1, 3, 2]],
+    [[1.7e8 + 1, 4, 2], [1.7e8 + 1.5, 4, 2]],
+    Array.from({ length: 500 }, () => [1.7e8 + rnd(3), rnd(100), rnd(4)] as [number, number, number]),
     Array.from({ length: 2000 }, () => [rnd(2) * 1e12, rnd(100), rnd(4)] as [number, number, number]),
     Array.from({ length: 1000 }, () => [1.7e8 + rnd(2) + (rnd(2) ? 0.5 : 0), rnd(10), rnd(4)] as [number, number, number]),
     [[1.7e8, 5, -0], [1.7e8, 5, 0]],
