@@ -73,6 +73,8 @@ interface RunResult {
   readonly inFlight: boolean;
   /** At the kill: a foreachBatch body had started and not finished. */
   readonly midSink: boolean;
+  /** At the kill: some checkpoint had two batches without a commit (one committing while the next was logged). */
+  readonly twoInFlight: boolean;
 }
 
 /** Runs the child once; with a strategy, kills it with SIGKILL at the point it picks. */
@@ -86,12 +88,14 @@ function runChild(input: string, work: string, strategy: Strategy | undefined): 
   let killed = false;
   let inFlight = false;
   let midSink = false;
+  let twoInFlight = false;
   let pending = '';
   const openSinks = new Set<string>();
   const timers: NodeJS.Timeout[] = [];
   const kill = (): void => {
     if (killed || child.exitCode !== null) return;
     inFlight = QUERIES.some((q) => uncommitted(join(work, q)).length > 0);
+    twoInFlight = QUERIES.some((q) => uncommitted(join(work, q)).length > 1);
     midSink = openSinks.size > 0;
     killed = true;
     child.kill('SIGKILL');
@@ -130,8 +134,8 @@ function runChild(input: string, work: string, strategy: Strategy | undefined): 
   return new Promise((resolvePromise, reject) => {
     child.on('exit', (code, signal) => {
       for (const t of timers) clearTimeout(t);
-      if (code === 0) resolvePromise({ outcome: 'done', inFlight: false, midSink: false });
-      else if (killed && signal === 'SIGKILL') resolvePromise({ outcome: 'killed', inFlight, midSink });
+      if (code === 0) resolvePromise({ outcome: 'done', inFlight: false, midSink: false, twoInFlight: false });
+      else if (killed && signal === 'SIGKILL') resolvePromise({ outcome: 'killed', inFlight, midSink, twoInFlight });
       else reject(new Error(`child (${strategy ?? 'no kill'}) on ${work} exited with code ${code}, signal ${signal}\n--- stdout (tail)\n${stdout.slice(-1500)}\n--- stderr\n${stderr}`));
     });
   });
@@ -151,13 +155,14 @@ test('SIGKILL at random points, restart on the same checkpoint: every row exactl
   let kills = 0;
   let inFlightKills = 0;
   let midSinkKills = 0;
+  let twoInFlightKills = 0;
   const log: string[] = [];
   // Time-bounded, but a slow machine still gets MIN_KILLS (each run is itself bounded by RUN_TIMEOUT_MS).
   const more = (): boolean => kills < MAX_KILLS && (Date.now() - started < KILL_PHASE_MS || (kills < MIN_KILLS && Date.now() - started < 2 * KILL_PHASE_MS));
   for (let i = 0; more(); i++) {
     const strategy = STRATEGIES[i % STRATEGIES.length]!;
     const r = await runChild(input, work, strategy);
-    log.push(`${strategy}: ${r.outcome}${r.inFlight ? ' in-flight' : ''}${r.midSink ? ' mid-sink' : ''}`);
+    log.push(`${strategy}: ${r.outcome}${r.inFlight ? ' in-flight' : ''}${r.twoInFlight ? ' two-in-flight' : ''}${r.midSink ? ' mid-sink' : ''}`);
     if (r.outcome === 'done') {
       if (kills >= MIN_KILLS) break;
       // Finished before enough kills landed (a fast machine): more input, and go on killing.
@@ -168,6 +173,7 @@ test('SIGKILL at random points, restart on the same checkpoint: every row exactl
     kills++;
     if (r.inFlight) inFlightKills++;
     if (r.midSink) midSinkKills++;
+    if (r.twoInFlight) twoInFlightKills++;
   }
   t.diagnostic(`${kills} kills: ${log.join('; ')}`);
   assert.equal((await runChild(input, work, undefined)).outcome, 'done', 'the last, unkilled run completes');
@@ -179,6 +185,8 @@ test('SIGKILL at random points, restart on the same checkpoint: every row exactl
   assert.ok(kills >= MIN_KILLS, `only ${kills} kills landed before the input was done:\n${log.join('\n')}`);
   assert.ok(inFlightKills >= 1, `no kill landed between a batch's offsets and its commit:\n${log.join('\n')}`);
   assert.ok(midSinkKills >= 1, `no kill landed inside a foreachBatch body:\n${log.join('\n')}`);
+  // Commits are pipelined: a kill while one batch commits and the next is logged leaves two to run again.
+  assert.ok(twoInFlightKills >= 1, `no kill landed with two batches uncommitted:\n${log.join('\n')}`);
 
   // (a) The file sink, read through its _spark_metadata log: each row once.
   const fileRows = await spark.read.schema('id INT, grp STRING, val INT').json(join(work, 'file-out')).collectArrays();
