@@ -3,6 +3,8 @@ import { boundDisplay, type Bound } from '../exec/bound.js';
 import { argInfo, castTo } from '../exec/functions/index.js';
 import type { FunctionContext } from '../exec/functions/function.js';
 import { isAggregateName, lookupAggregate } from '../exec/aggregate/registry.js';
+import { fieldsMinMaxApplies, structMinMax } from '../exec/aggregate/min-max-struct.js';
+import type { StructType } from '../core/types.js';
 import type { AggregateCall } from '../exec/physical.js';
 import type { Analyzed } from './analyzer.js';
 import { attrsToSchema, type Attr } from './attributes.js';
@@ -76,9 +78,14 @@ export function analyzeAggregate(id: number, groupByIn: readonly Expr[], aggExpr
     if (rawArgs.length < fn.minArgs || rawArgs.length > fn.maxArgs) {
       throw new AnalysisException('WRONG_NUM_ARGS', `${e.name}() takes ${fn.minArgs === fn.maxArgs ? fn.minArgs : `${fn.minArgs} to ${fn.maxArgs}`} argument(s), but ${rawArgs.length} were given.`);
     }
-    const res = fn.resolve(rawArgs.map(argInfo), ctx, { distinct: e.distinct ?? false, ignoreNulls: e.ignoreNulls ?? false });
-    const args = rawArgs.map((a, i) => { const t = res.argTypes?.[i]; return t === undefined ? a : castTo(a, t, false, ctx.timeZone); });
-    const display = res.display ?? `${e.name.toLowerCase()}(${e.distinct ? 'DISTINCT ' : ''}${rawArgs.map(boundDisplay).join(', ')})`;
+    const display0 = `${e.name.toLowerCase()}(${e.distinct ? 'DISTINCT ' : ''}${rawArgs.map(boundDisplay).join(', ')})`;
+    const fields = structOfNumbers(e.name.toLowerCase(), rawArgs);
+    // max/min(struct(a, b, ...)) of numbers takes the fields as its arguments: no struct per input row.
+    const res = fields !== undefined ? structMinMax(fields.type, e.name.toLowerCase() === 'max')
+      : fn.resolve(rawArgs.map(argInfo), ctx, { distinct: e.distinct ?? false, ignoreNulls: e.ignoreNulls ?? false });
+    const args = fields !== undefined ? fields.args
+      : rawArgs.map((a, i) => { const t = res.argTypes?.[i]; return t === undefined ? a : castTo(a, t, false, ctx.timeZone); });
+    const display = res.display ?? display0;
     let slot = aggSlots.get(display);
     if (slot === undefined) {
       slot = aggs.length;
@@ -112,6 +119,13 @@ export function analyzeAggregate(id: number, groupByIn: readonly Expr[], aggExpr
     plan: { kind: 'aggregate', schema: attrsToSchema(attrs), child: child.plan, keys, aggs, output, ...(eventTimeKey ? { eventTimeKey } : {}) },
     attrs,
   };
+}
+
+/** The struct(...) call that is the only argument of max or min, when its fields are numbers, dates or timestamps. */
+function structOfNumbers(fn: string, args: readonly Bound[]): (Bound & { kind: 'call'; type: StructType }) | undefined {
+  if ((fn !== 'max' && fn !== 'min') || args.length !== 1) return undefined;
+  const a = args[0]!;
+  return a.kind === 'call' && a.name === 'struct' && fieldsMinMaxApplies(a.type) ? a as Bound & { kind: 'call'; type: StructType } : undefined;
 }
 
 /** Two bound expressions that are the same column reference, or both not plain references. */

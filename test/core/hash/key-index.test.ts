@@ -105,7 +105,7 @@ test('hashVectors agrees for equal keys across batches', () => {
 
 test('several integral number keys pack per batch and agree with a reference map across batches, ranges and fallbacks', () => {
   let seed = 3;
-  const rnd = (m: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return seed % m; };
+  const rnd = (m: number) => { seed = (seed * 1103515245 + 12345) >>> 0; return (seed >>> 16) % m; }; // high bits: the low ones cycle fast
   const k = new KeyIndex([LongType, IntegerType, LongType]);
   const reference = new Map<string, number>();
   // Small ranges pack; a wide range, a fraction and -0.0 take the hashed paths; ids must be the same either way.
