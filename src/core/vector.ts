@@ -178,6 +178,18 @@ export function sliceVector(v: Vector, start: number, end: number): Vector {
   return { type: v.type, length: end - start, values, validity: v.validity && v.validity.subarray(start, end) };
 }
 
+/** sliceVector deferred until first read of `values` or `validity`: slicing a lazily taken column would otherwise take it whole at once. */
+export function lazySliceVector(v: Vector, start: number, end: number): Vector {
+  let sliced: Vector | null = null;
+  const get = (): Vector => (sliced ??= sliceVector(v, start, end));
+  return {
+    type: v.type,
+    length: end - start,
+    get values() { return get().values; },
+    get validity() { return get().validity; },
+  };
+}
+
 /** Concatenates vectors of the same type. */
 export function concatVectors(type: DataType, parts: readonly Vector[]): Vector {
   if (parts.length === 1) return parts[0]!;

@@ -1,5 +1,5 @@
 import { concatBatches, makeBatch, sliceBatch, takeBatch, type RecordBatch } from '../core/batch.js';
-import { lazyConstantVector } from '../core/vector.js';
+import { lazyConstantVector, lazySliceVector } from '../core/vector.js';
 export type { ExecOptions } from './pipeline.js';
 import { StructField, StructType } from '../core/types.js';
 import { HashAggregator } from './aggregate/hash-aggregate.js';
@@ -16,7 +16,7 @@ import type { OperatorState } from './stateful/operator-state.js';
 import { runStatefulAggregate } from './stateful/stateful-aggregate.js';
 import { runStreamingDedup } from './stateful/streaming-dedup.js';
 import { observeEventTimes } from './stream-context.js';
-import { runWindow } from './window.js';
+import { runWindow, WindowScratch } from './window.js';
 import { maybeYield } from './yield.js';
 import { aggregateSessions, runSessionWindow } from './session-window.js';
 import { runSessionAggregate } from './stateful/session-aggregate.js';
@@ -238,6 +238,24 @@ async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts
     });
     return;
   }
+  if (source.kind === 'window') {
+    // Sliding windows multiply the rows: each slice of input is expanded and aggregated before the next,
+    // so the expansion (row and window index arrays, columns taken from them) stays small and in cache.
+    const scratch = new WindowScratch();
+    for (const b of await execute(source.child, opts)) {
+      for (let lo = 0; lo < b.numRows; lo += WINDOW_SLICE_ROWS) {
+        const hi = Math.min(b.numRows, lo + WINDOW_SLICE_ROWS);
+        const part: RecordBatch = { schema: b.schema, columns: b.columns.map((v) => lazySliceVector(v, lo, hi)), numRows: hi - lo };
+        const w = runWindow(source, part, evaluate(source, 'time', [source.time], part, opts)[0]!, scratch);
+        begin();
+        for (let wlo = 0; wlo < w.numRows; wlo += AGGREGATE_SLICE_ROWS) slice(w, wlo);
+        end();
+        const turn = maybeYield();
+        if (turn !== undefined) await turn;
+      }
+    }
+    return;
+  }
   for (const b of await execute(source, opts)) {
     begin();
     for (let lo = 0; lo < b.numRows; lo += AGGREGATE_SLICE_ROWS) {
@@ -276,6 +294,9 @@ async function aggregate(plan: AggregateExec, opts: ExecOptions): Promise<Record
 
 /** Rows of input per slice into an aggregation (see aggregateInputs). */
 const AGGREGATE_SLICE_ROWS = 1 << 16;
+
+/** Rows of input expanded into sliding windows at a time under an aggregation (see aggregateInputs). */
+const WINDOW_SLICE_ROWS = 1 << 14;
 
 /**
  * Rows of input per slice through explode: each slice's output, and the short-lived strings it holds,

@@ -1,5 +1,5 @@
 import { lazyTakeBatch, makeBatch, type RecordBatch } from '../core/batch.js';
-import type { Vector } from '../core/vector.js';
+import { allocValues, isTypedStorage, takeVector, type PrimitiveArray, type Vector } from '../core/vector.js';
 import type { WindowExec } from './physical.js';
 
 /**
@@ -12,7 +12,7 @@ import type { WindowExec } from './physical.js';
  * order. Null timestamps produce no row, as in Spark. (Tumbling windows,
  * one per row, are a projection instead: see plan/analyze-window.ts.)
  */
-export function runWindow(plan: WindowExec, batch: RecordBatch, time: Vector): RecordBatch {
+export function runWindow(plan: WindowExec, batch: RecordBatch, time: Vector, scratch?: WindowScratch): RecordBatch {
   const n = batch.numRows;
   const ts = time.values as Float64Array;
   const valid = time.validity;
@@ -23,8 +23,8 @@ export function runWindow(plan: WindowExec, batch: RecordBatch, time: Vector): R
   // floor((t - o) / s) is exact: t - o is an integer below 2^53 (microseconds), so the quotient never rounds up to the next integer.
   const perRow = Math.ceil(w / s);
   const cap = n * perRow;
-  const idx = new Int32Array(cap);
-  const ks = new Float64Array(cap);
+  const idx = scratch === undefined ? new Int32Array(cap) : scratch.indices(cap);
+  const ks = scratch === undefined ? new Float64Array(cap) : scratch.windows(cap);
   let out = 0;
   for (let i = 0; i < n; i++) {
     if (valid !== null && valid[i] === 0) continue;
@@ -40,6 +40,52 @@ export function runWindow(plan: WindowExec, batch: RecordBatch, time: Vector): R
     }
   }
   // Taken lazily: a column nothing above reads (most of them, under an aggregation) is never copied.
-  const base = lazyTakeBatch(batch, idx, out);
-  return makeBatch(plan.schema, [...base.columns, { type: indexType, length: out, values: ks.subarray(0, out), validity: null }], out);
+  const base = scratch === undefined ? lazyTakeBatch(batch, idx, out).columns : batch.columns.map((v, c) => scratch.take(v, c, idx, out));
+  return makeBatch(plan.schema, [...base, { type: indexType, length: out, values: ks.subarray(0, out), validity: null }], out);
+}
+
+/**
+ * Arrays reused from call to call of runWindow, for a caller that reads
+ * each output before asking for the next (an aggregation expanding its input
+ * slice by slice): the row and window index arrays, and the columns taken
+ * from them, are not allocated anew for every slice.
+ */
+export class WindowScratch {
+  private idx = new Int32Array(0);
+  private ks = new Float64Array(0);
+  private readonly columns: PrimitiveArray[] = [];
+
+  indices(n: number): Int32Array {
+    if (this.idx.length < n) this.idx = new Int32Array(n);
+    return this.idx;
+  }
+
+  windows(n: number): Float64Array {
+    if (this.ks.length < n) this.ks = new Float64Array(n);
+    return this.ks;
+  }
+
+  /** Rows `indices[0..count)` of column `c`, gathered on first read into this column's reused array (typed columns without nulls). */
+  take(v: Vector, c: number, indices: Int32Array, count: number): Vector {
+    let taken: Vector | null = null;
+    const get = (): Vector => (taken ??= this.gather(v, c, indices, count));
+    return { type: v.type, length: count, get values() { return get().values; }, get validity() { return get().validity; } };
+  }
+
+  private gather(v: Vector, c: number, indices: Int32Array, count: number): Vector {
+    if (!isTypedStorage(v.type) || v.validity !== null) return takeVector(v, indices, count);
+    let out = this.columns[c];
+    if (out === undefined || out.length < count || out.constructor !== (v.values as PrimitiveArray).constructor) {
+      out = allocValues(v.type, Math.max(count, out?.length ?? 0)) as PrimitiveArray;
+      this.columns[c] = out;
+    }
+    const src = v.values as PrimitiveArray;
+    if (src instanceof Float64Array) gatherF64(src, out as Float64Array, indices, count);
+    else for (let k = 0; k < count; k++) out[k] = src[indices[k]!]!;
+    return { type: v.type, length: count, values: out.subarray(0, count), validity: null };
+  }
+}
+
+function gatherF64(src: Float64Array, out: Float64Array, indices: Int32Array, count: number): void {
+  for (let k = 0; k < count; k++) out[k] = src[indices[k]!]!;
 }
