@@ -27,7 +27,6 @@ export interface StateStoreMetrics {
   commitTimeMs: number;
 }
 
-
 /** Facts about a directory kept beside its cached in-memory state. */
 interface DirState {
   data: StateData;
