@@ -121,30 +121,34 @@ interface Reply { readonly id: number; readonly ok: boolean; readonly value?: un
 
 interface Pending { readonly resolve: (v: unknown) => void; readonly reject: (e: Error) => void }
 
-let worker: Worker | undefined;
-const pending = new Map<number, Pending>();
+/** The running thread and the requests waiting for its answer. */
+interface IoThread { readonly worker: Worker; readonly pending: Map<number, Pending> }
+
+let current: IoThread | undefined;
 let nextId = 0;
 
-function start(): Worker {
+function start(): IoThread {
   // No inherited flags: the source is plain CommonJS, whatever loader or --input-type the process runs with.
   const w = new Worker(WORKER_SOURCE, { eval: true, name: 'spate-checkpoint-io', execArgv: [] });
+  const t: IoThread = { worker: w, pending: new Map() };
   w.unref();
   w.on('message', (r: Reply) => {
-    const p = pending.get(r.id);
+    const p = t.pending.get(r.id);
     if (p === undefined) return;
-    pending.delete(r.id);
-    if (pending.size === 0) w.unref();
+    t.pending.delete(r.id);
+    if (t.pending.size === 0) w.unref();
     if (r.ok) p.resolve(r.value);
     else p.reject(Object.assign(new Error(r.message), r.code === undefined ? {} : { code: r.code }));
   });
+  // A thread that dies fails what it was doing; the next request starts another.
   const fail = (e: Error): void => {
-    if (worker === w) worker = undefined;
-    for (const p of pending.values()) p.reject(e);
-    pending.clear();
+    if (current === t) current = undefined;
+    for (const p of t.pending.values()) p.reject(e);
+    t.pending.clear();
   };
   w.on('error', fail);
   w.on('exit', (code) => fail(new Error(`the checkpoint I/O thread exited (code ${code})`)));
-  return w;
+  return t;
 }
 
 /** A written file's identity, to notice it changing underneath a cache. */
@@ -162,13 +166,13 @@ export function replaceOnIoThread(path: string, data: string | Uint8Array): Prom
 export function onIoThread(op: Exclude<Op, 'replace'>, path: string, data?: string | Uint8Array): Promise<boolean>;
 export function onIoThread(op: Op, path: string, data?: string | Uint8Array): Promise<unknown>;
 export function onIoThread(op: Op, path: string, data?: string | Uint8Array): Promise<unknown> {
-  const w = (worker ??= start());
+  const t = (current ??= start());
   const id = nextId++;
-  if (pending.size === 0) w.ref();
+  if (t.pending.size === 0) t.worker.ref();
   // A view into a much larger buffer would copy all of it across: send just the bytes.
   const payload = data instanceof Uint8Array && data.byteLength * 2 < data.buffer.byteLength ? data.slice() : data;
   return new Promise<unknown>((resolve, reject) => {
-    pending.set(id, { resolve, reject });
-    w.postMessage({ id, op, path, data: payload });
+    t.pending.set(id, { resolve, reject });
+    t.worker.postMessage({ id, op, path, data: payload });
   });
 }
