@@ -3,7 +3,8 @@ import type { DataType } from '../core/types.js';
 /** Orders two non-null internal values of one type; Spark's order: NaN is larger than any number, NaN = NaN. */
 export type Comparator = (a: any, b: any) => number;
 
-function compareNumbers(a: number, b: number): number {
+/** Spark's order of numbers: NaN above everything, NaN = NaN; -0.0 = 0.0. */
+export function compareNumbers(a: number, b: number): number {
   if (a < b) return -1;
   if (a > b) return 1;
   if (a === b) return 0;

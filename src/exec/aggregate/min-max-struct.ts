@@ -1,6 +1,7 @@
 import type { PrimitiveArray, Vector } from '../../core/vector.js';
 import type { DataType, StructType } from '../../core/types.js';
 import { GrowableColumn } from '../../core/hash/growable-column.js';
+import { compareNumbers } from '../compare.js';
 import { grownCapacity, mergeViaState, type AggregateResolution, type GroupAccumulator } from './aggregate-function.js';
 
 /**
@@ -118,16 +119,6 @@ export class StructMinMaxAccumulator implements GroupAccumulator {
       this.present = p;
     }
   }
-}
-
-// Spark's order of numbers: NaN above everything, NaN = NaN; -0.0 = 0.0.
-function compareNumbers(a: number, b: number): number {
-  if (a < b) return -1;
-  if (a > b) return 1;
-  if (a === b) return 0;
-  const an = a !== a;
-  const bn = b !== b;
-  return an && bn ? 0 : an ? 1 : -1;
 }
 
 /** Field types this accumulator keeps: numbers, dates and timestamps (plain numbers in typed arrays). */
