@@ -4,4 +4,4 @@ export { checkpointCorrupt, checkpointMissing, checkpointTooNew } from './corrup
 export { MetadataLog, JsonMetadataLog, verifyBatchIds, parseVersionLine, type LogEntry } from './metadata-log.js';
 export { OffsetLog, type OffsetSeq, type OffsetSeqMetadata } from './offset-log.js';
 export { CommitLog, type CommitMetadata } from './commit-log.js';
-export { readStreamMetadata, writeStreamMetadata, getOrCreateStreamMetadata, streamMetadataPath, type StreamMetadata } from './stream-metadata.js';
+export { readStreamMetadata, writeStreamMetadata, streamMetadataPath, type StreamMetadata } from './stream-metadata.js';

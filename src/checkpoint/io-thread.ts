@@ -24,6 +24,7 @@ const path = require('node:path');
 const { randomUUID } = require('node:crypto');
 
 const fsync = (fd) => new Promise((resolve, reject) => fs.fsync(fd, (e) => (e ? reject(e) : resolve())));
+// The same temp names as atomic-file.ts's tempPathFor (readers skip dot files); this source cannot import it.
 const tempPathFor = (p) => path.join(path.dirname(p), '.' + path.basename(p) + '.' + randomUUID() + '.tmp');
 const discard = (tmp) => { try { fs.unlinkSync(tmp); } catch { /* a leftover temp file is harmless */ } };
 const IGNORED_DIR_SYNC = new Set(['EISDIR', 'EPERM', 'EINVAL', 'EBADF', 'EACCES']);

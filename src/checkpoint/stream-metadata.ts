@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { errCode, makeDir, writeFileAtomicIfAbsent } from './atomic-file.js';
@@ -35,16 +34,4 @@ export async function readStreamMetadata(checkpointDir: string): Promise<StreamM
 export async function writeStreamMetadata(checkpointDir: string, metadata: StreamMetadata): Promise<boolean> {
   await makeDir(checkpointDir);
   return writeFileAtomicIfAbsent(streamMetadataPath(checkpointDir), JSON.stringify({ id: metadata.id }));
-}
-
-/** The checkpoint's query id: the stored one, or a new random UUID written for the next restart. */
-export async function getOrCreateStreamMetadata(checkpointDir: string): Promise<StreamMetadata> {
-  const existing = await readStreamMetadata(checkpointDir);
-  if (existing !== undefined) return existing;
-  const created: StreamMetadata = { id: randomUUID() };
-  if (await writeStreamMetadata(checkpointDir, created)) return created;
-  // Another start won the race: its id is the query's id.
-  const winner = await readStreamMetadata(checkpointDir);
-  if (winner === undefined) throw checkpointCorrupt(streamMetadataPath(checkpointDir), undefined, 'the file vanished while being created');
-  return winner;
 }

@@ -1,5 +1,5 @@
 import type { StructType } from './types.js';
-import { concatVectors, lazyTakeVector, sliceVector, takeVector, vectorFromValues, getValue, allocValues, type Vector } from './vector.js';
+import { concatVectors, lazySliceVector, lazyTakeVector, sliceVector, takeVector, vectorFromValues, getValue, allocValues, type Vector } from './vector.js';
 
 /**
  * A columnar batch: a schema and one vector per field, all `numRows` long.
@@ -59,6 +59,13 @@ export function sliceBatch(batch: RecordBatch, start: number, end: number): Reco
   const e = Math.min(end, batch.numRows);
   const s = Math.min(start, e);
   return { schema: batch.schema, columns: batch.columns.map((v) => sliceVector(v, s, e)), numRows: e - s };
+}
+
+/** sliceBatch with every column sliced on first read (see lazySliceVector): columns nothing reads are never sliced. */
+export function lazySliceBatch(batch: RecordBatch, start: number, end: number): RecordBatch {
+  const e = Math.min(end, batch.numRows);
+  const s = Math.min(start, e);
+  return { schema: batch.schema, columns: batch.columns.map((v) => lazySliceVector(v, s, e)), numRows: e - s };
 }
 
 /** takeBatch with every column taken on first read (see lazyTakeVector); `indices` must stay unchanged until then. */

@@ -122,7 +122,6 @@ export function lazyConstantVector(type: DataType, value: unknown, n: number): V
   return { type, length: n, validity: null, [CONSTANT]: value, get values() { return (values ??= constantVector(type, value, n).values); } } as Vector;
 }
 
-/** Rows `indices[k]` of `v`, in that order; an index of -1 gives null (used by outer joins). */
 function gatherF64(src: Float64Array, out: Float64Array, indices: Int32Array, count: number): void {
   for (let k = 0; k < count; k++) out[k] = src[indices[k]!]!;
 }
@@ -131,6 +130,14 @@ function gatherI32(src: Int32Array, out: Int32Array, indices: Int32Array, count:
   for (let k = 0; k < count; k++) out[k] = src[indices[k]!]!;
 }
 
+/** out[k] = src[indices[k]] for k < count (no index -1); arrays of one kind. One loop per array kind: a single loop over every kind would be megamorphic, several times slower. */
+export function gatherInto(src: PrimitiveArray, out: PrimitiveArray, indices: Int32Array, count: number): void {
+  if (src instanceof Float64Array) gatherF64(src, out as Float64Array, indices, count);
+  else if (src instanceof Int32Array) gatherI32(src, out as Int32Array, indices, count);
+  else for (let k = 0; k < count; k++) out[k] = src[indices[k]!]!;
+}
+
+/** Rows `indices[k]` of `v`, in that order; an index of -1 gives null (used by outer joins). */
 export function takeVector(v: Vector, indices: Int32Array, count = indices.length): Vector {
   const constant = (v as { [CONSTANT]?: unknown })[CONSTANT];
   if (constant !== undefined && indices.every((i) => i >= 0)) return lazyConstantVector(v.type, constant, count);
@@ -148,9 +155,7 @@ export function takeVector(v: Vector, indices: Int32Array, count = indices.lengt
     }
   }
   if (isTypedStorage(v.type)) {
-    // One loop per array kind: a single loop over every kind would be megamorphic, several times slower.
-    if (!sawMissing && src instanceof Float64Array) gatherF64(src, values as Float64Array, indices, count);
-    else if (!sawMissing && src instanceof Int32Array) gatherI32(src, values as Int32Array, indices, count);
+    if (!sawMissing) gatherInto(src as PrimitiveArray, values as PrimitiveArray, indices, count);
     else {
       const out = values as PrimitiveArray;
       const s = src as PrimitiveArray;
@@ -180,14 +185,7 @@ export function sliceVector(v: Vector, start: number, end: number): Vector {
 
 /** sliceVector deferred until first read of `values` or `validity`: slicing a lazily taken column would otherwise take it whole at once. */
 export function lazySliceVector(v: Vector, start: number, end: number): Vector {
-  let sliced: Vector | null = null;
-  const get = (): Vector => (sliced ??= sliceVector(v, start, end));
-  return {
-    type: v.type,
-    length: end - start,
-    get values() { return get().values; },
-    get validity() { return get().validity; },
-  };
+  return lazyVector(v.type, end - start, () => sliceVector(v, start, end));
 }
 
 /** Concatenates vectors of the same type. */
@@ -223,11 +221,16 @@ export function concatVectors(type: DataType, parts: readonly Vector[]): Vector 
  * unchanged until the vector is read or dropped.
  */
 export function lazyTakeVector(v: Vector, indices: Int32Array, count = indices.length): Vector {
-  let taken: Vector | null = null;
-  const get = (): Vector => (taken ??= takeVector(v, indices, count));
+  return lazyVector(v.type, count, () => takeVector(v, indices, count));
+}
+
+/** A vector of `length` rows of `type` made by `make` on first read of `values` or `validity`. */
+export function lazyVector(type: DataType, length: number, make: () => Vector): Vector {
+  let made: Vector | null = null;
+  const get = (): Vector => (made ??= make());
   return {
-    type: v.type,
-    length: count,
+    type,
+    length,
     get values() { return get().values; },
     get validity() { return get().validity; },
   };

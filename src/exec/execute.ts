@@ -1,5 +1,5 @@
-import { concatBatches, makeBatch, sliceBatch, takeBatch, type RecordBatch } from '../core/batch.js';
-import { lazyConstantVector, lazySliceVector } from '../core/vector.js';
+import { concatBatches, lazySliceBatch, makeBatch, sliceBatch, takeBatch, type RecordBatch } from '../core/batch.js';
+import { lazyConstantVector } from '../core/vector.js';
 export type { ExecOptions } from './pipeline.js';
 import { StructField, StructType } from '../core/types.js';
 import { HashAggregator } from './aggregate/hash-aggregate.js';
@@ -229,13 +229,14 @@ async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts
   };
   const begin = (): void => observed.forEach((st, j) => acc.set([st.min, st.max, st.sum, st.count], 4 * j));
   const end = (): void => observed.forEach((st, j) => { st.min = acc[4 * j]!; st.max = acc[4 * j + 1]!; st.sum = acc[4 * j + 2]!; st.count = acc[4 * j + 3]!; });
+  const whole = (b: RecordBatch): void => {
+    begin();
+    for (let lo = 0; lo < b.numRows; lo += AGGREGATE_SLICE_ROWS) slice(b, lo);
+    end();
+  };
   if (STREAMED.has(source.kind)) {
     // Batches made by a join or explode are valid only during the call: no event-loop turns in between.
-    await forEachBatch(source, opts, (b) => {
-      begin();
-      for (let lo = 0; lo < b.numRows; lo += AGGREGATE_SLICE_ROWS) slice(b, lo);
-      end();
-    });
+    await forEachBatch(source, opts, whole);
     return;
   }
   if (source.kind === 'window') {
@@ -244,12 +245,8 @@ async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts
     const scratch = new WindowScratch();
     for (const b of await execute(source.child, opts)) {
       for (let lo = 0; lo < b.numRows; lo += WINDOW_SLICE_ROWS) {
-        const hi = Math.min(b.numRows, lo + WINDOW_SLICE_ROWS);
-        const part: RecordBatch = { schema: b.schema, columns: b.columns.map((v) => lazySliceVector(v, lo, hi)), numRows: hi - lo };
-        const w = runWindow(source, part, evaluate(source, 'time', [source.time], part, opts)[0]!, scratch);
-        begin();
-        for (let wlo = 0; wlo < w.numRows; wlo += AGGREGATE_SLICE_ROWS) slice(w, wlo);
-        end();
+        const part = lazySliceBatch(b, lo, lo + WINDOW_SLICE_ROWS);
+        whole(runWindow(source, part, evaluate(source, 'time', [source.time], part, opts)[0]!, scratch));
         const turn = maybeYield();
         if (turn !== undefined) await turn;
       }

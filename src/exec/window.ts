@@ -1,5 +1,5 @@
 import { lazyTakeBatch, makeBatch, type RecordBatch } from '../core/batch.js';
-import { allocValues, isTypedStorage, takeVector, type PrimitiveArray, type Vector } from '../core/vector.js';
+import { allocValues, gatherInto, isTypedStorage, lazyVector, takeVector, type PrimitiveArray, type Vector } from '../core/vector.js';
 import type { WindowExec } from './physical.js';
 
 /**
@@ -67,9 +67,7 @@ export class WindowScratch {
 
   /** Rows `indices[0..count)` of column `c`, gathered on first read into this column's reused array (typed columns without nulls). */
   take(v: Vector, c: number, indices: Int32Array, count: number): Vector {
-    let taken: Vector | null = null;
-    const get = (): Vector => (taken ??= this.gather(v, c, indices, count));
-    return { type: v.type, length: count, get values() { return get().values; }, get validity() { return get().validity; } };
+    return lazyVector(v.type, count, () => this.gather(v, c, indices, count));
   }
 
   private gather(v: Vector, c: number, indices: Int32Array, count: number): Vector {
@@ -79,13 +77,8 @@ export class WindowScratch {
       out = allocValues(v.type, Math.max(count, out?.length ?? 0)) as PrimitiveArray;
       this.columns[c] = out;
     }
-    const src = v.values as PrimitiveArray;
-    if (src instanceof Float64Array) gatherF64(src, out as Float64Array, indices, count);
-    else for (let k = 0; k < count; k++) out[k] = src[indices[k]!]!;
+    gatherInto(v.values as PrimitiveArray, out, indices, count);
     return { type: v.type, length: count, values: out.subarray(0, count), validity: null };
   }
 }
 
-function gatherF64(src: Float64Array, out: Float64Array, indices: Int32Array, count: number): void {
-  for (let k = 0; k < count; k++) out[k] = src[indices[k]!]!;
-}

@@ -32,7 +32,7 @@ interface DirState {
   data: StateData;
   version: number;
   /** The last file written or read (the I/O thread reports it with each write); a later load checks it before using the cache. */
-  stamp: Promise<FileStamp | undefined> | undefined;
+  stamp: FileStamp | undefined;
   inUse: boolean;
   lastSnapshotVersion: number;
   snapshots: number[];
@@ -261,7 +261,7 @@ export class StateStore {
       // A snapshot from an abandoned run at this version may disagree with the delta just written.
       if (staleSnapshot) await unlink(snapshotPath(this.dir, version)).catch((e: unknown) => { if (errCode(e) !== 'ENOENT') throw e; });
     }
-    st.stamp = Promise.resolve(written.stamp);
+    st.stamp = written.stamp;
     return written.ms;
   }
 
@@ -406,7 +406,7 @@ async function loadFromDisk(dir: string, version: number, keySchema: StructType,
   return {
     data,
     version,
-    stamp: last === undefined ? undefined : Promise.resolve(await stampOf(last.path)),
+    stamp: last === undefined ? undefined : await stampOf(last.path),
     inUse: false,
     lastSnapshotVersion: plan.snapshot,
     snapshots: listing.snapshots.filter((s) => s <= version),
@@ -422,10 +422,8 @@ async function stampOf(path: string): Promise<FileStamp> {
   return { path, size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
 }
 
-async function stampStillValid(pending: Promise<FileStamp | undefined> | undefined): Promise<boolean> {
-  if (pending === undefined) return true;
-  const stamp = await pending;
-  if (stamp === undefined) return false;
+async function stampStillValid(stamp: FileStamp | undefined): Promise<boolean> {
+  if (stamp === undefined) return true;
   try {
     const s = await stat(stamp.path);
     return s.size === stamp.size && s.mtimeMs === stamp.mtimeMs && s.ino === stamp.ino;

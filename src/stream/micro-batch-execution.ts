@@ -83,12 +83,13 @@ const sameOffset = (a: Offset | null, b: Offset | null): boolean => JSON.stringi
  * again with exactly the logged offsets, so the sink (idempotent by batch id)
  * and the state see every input exactly once.
  *
- * Commits are pipelined one batch deep: once batch N has computed and sealed
- * its state in memory, batch N+1 may start while N's sink, state files and
- * `commits/N` are written (fsync latency, not computing, is most of a large
- * batch's commit). The order on disk is kept: batch N+1 reaches its sink only
- * after `commits/N`, and batch N+2 starts only after `commits/N`. So a crash
- * leaves at most two batches without a commit, and a restart runs both again.
+ * Commits are pipelined: once batch N has computed and sealed its state in
+ * memory, the next batches may compute while N's sink, state files and
+ * `commits/N` are written (writing, not computing, is most of a large
+ * batch's commit). The order on disk is kept: batch N+1 reaches its sink
+ * only after `commits/N`, and `offsets/N+2` is written only after
+ * `commits/N`. So a crash leaves at most two batches without a commit, and
+ * a restart runs both again.
  */
 export class MicroBatchExecution {
   private sources: StreamSource[] = [];
@@ -397,9 +398,7 @@ export class MicroBatchExecution {
     // the commit two batches back, so at most two batches on disk are without a commit.
     const metadata = { batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } };
     const twoBack = this.commits.length >= 2 ? this.commits[this.commits.length - 2] : undefined;
-    const wal: Promise<boolean> = replay ? Promise.resolve(true) :
-      twoBack === undefined ? this.offsetLog.add(batchId, { offsets: ends, metadata }) :
-      twoBack.then(() => this.offsetLog.add(batchId, { offsets: ends, metadata }));
+    const wal: Promise<boolean> = replay ? Promise.resolve(true) : (twoBack ?? Promise.resolve()).then(() => this.offsetLog.add(batchId, { offsets: ends, metadata }));
     wal.catch(() => undefined); // awaited by the commit; this only keeps an early failure from being reported as unhandled
     const batchWatermarkMs = this.watermarkMs;
     const eventTime: EventTimeStats[] = this.cfg.watermarkDelaysMs.map(() => ({ min: Infinity, max: -Infinity, sum: 0, count: 0 }));

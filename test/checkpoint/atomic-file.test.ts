@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { writeFileAtomic, writeFileAtomicIfAbsent } from '../../src/checkpoint/index.js';
-import { getOrCreateStreamMetadata, readStreamMetadata } from '../../src/checkpoint/index.js';
+import { readStreamMetadata, writeStreamMetadata } from '../../src/checkpoint/index.js';
 import { SpateError } from '../../src/core/errors.js';
 
 async function tempDir(): Promise<string> {
@@ -60,13 +60,14 @@ test('a process killed mid-write leaves the old file or the new one, never a tor
   for (const n of await readdir(dir)) assert.ok(n === 'target' || n.startsWith('.target.'), n);
 });
 
-test('stream metadata: created once, then the same id on every restart', async () => {
-  const dir = await tempDir();
+test('stream metadata: created once (a second write is refused), then the same id on every read', async () => {
+  const dir = join(await tempDir(), 'new-checkpoint');
   assert.equal(await readStreamMetadata(dir), undefined);
-  const first = await getOrCreateStreamMetadata(dir);
-  assert.match(first.id, /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  const first = { id: '0f8fad5b-d9cb-469f-a165-70867728950e' };
+  assert.equal(await writeStreamMetadata(dir, first), true);
   assert.equal(await readFile(join(dir, 'metadata'), 'utf8'), `{"id":"${first.id}"}`);
-  assert.deepEqual(await getOrCreateStreamMetadata(dir), first);
+  assert.equal(await writeStreamMetadata(dir, { id: 'another' }), false);
+  assert.deepEqual(await readStreamMetadata(dir), first);
   // Spark's own file (with a trailing newline) reads too.
   await writeFile(join(dir, 'metadata'), '{"id":"d5b2b6ab-6f6b-4f0e-9a2e-1b8b5d7c1e11"}\n');
   assert.deepEqual(await readStreamMetadata(dir), { id: 'd5b2b6ab-6f6b-4f0e-9a2e-1b8b5d7c1e11' });
@@ -76,7 +77,7 @@ test('a corrupt stream metadata file names the file', async () => {
   const dir = await tempDir();
   for (const [content, part] of [['', 'is empty'], ['{"id":', 'not valid JSON'], ['{"name":"x"}', 'non-empty id']] as const) {
     await writeFile(join(dir, 'metadata'), content);
-    await assert.rejects(getOrCreateStreamMetadata(dir), (e: unknown) =>
+    await assert.rejects(readStreamMetadata(dir), (e: unknown) =>
       e instanceof SpateError && e.code === 'CHECKPOINT_CORRUPT' && e.message.includes(join(dir, 'metadata')) && e.message.includes(part));
   }
 });
