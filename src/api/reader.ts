@@ -2,6 +2,8 @@ import { SpateError } from '../core/errors.js';
 import { StringType, StructField, StructType } from '../core/types.js';
 import { inferSchemaSync, type FileFormat } from '../io/index.js';
 import { node } from '../plan/logical.js';
+import { CONNECTOR_SOURCES, type SourceProvider } from '../sources/index.js';
+import { safeOptions } from '../clients/redact.js';
 import { DataFrame } from './dataframe.js';
 import { batchFileFormat, putOptions, userSchema, type OptionValue } from './options.js';
 import type { SparkSession } from './session.js';
@@ -10,18 +12,27 @@ export type { FileFormat } from '../io/index.js';
 export { optionString } from './options.js';
 
 /**
- * `spark.read`: loads files into a DataFrame. Without a schema the files are
+ * `spark.read`: loads files into a DataFrame, or reads a broker or database
+ * (`format('kafka')`, `format('jdbc')`, ...) through its connector. Without a schema the files are
  * sampled now (as Spark does) to infer one: csv gives strings unless
  * inferSchema is set; json infers from every record.
  */
 export class DataFrameReader {
   private fmt: FileFormat | undefined;
+  private connector: SourceProvider | undefined;
   private readonly opts: Record<string, string> = {};
   private userSchema: StructType | undefined;
 
   constructor(private readonly session: SparkSession) {}
 
   format(source: string): this {
+    const c = CONNECTOR_SOURCES.get(source.trim().toLowerCase());
+    if (c?.readBatch !== undefined) {
+      this.connector = c;
+      this.fmt = undefined;
+      return this;
+    }
+    this.connector = undefined;
     this.fmt = batchFileFormat(source, 'spark.read');
     return this;
   }
@@ -40,6 +51,7 @@ export class DataFrameReader {
   }
 
   load(...paths: (string | readonly string[])[]): DataFrame {
+    if (this.connector !== undefined) return this.loadConnector(this.connector, paths.flat() as string[]);
     const list = paths.flat() as string[];
     if (list.length === 0 && this.opts.path) list.push(this.opts.path);
     if (list.length === 0) throw new SpateError('PATH_REQUIRED', 'load() needs a path: spark.read.format(...).load("dir/or/file").');
@@ -48,6 +60,20 @@ export class DataFrameReader {
       ? StructType([StructField('value', StringType, true)])
       : inferSchemaSync(format, list, this.opts, { timeZone: this.session.timeZone() }));
     const df = new DataFrame(this.session, node({ kind: 'fileRelation', format, paths: list, options: { ...this.opts }, schema }));
+    df.analyze();
+    return df;
+  }
+  private loadConnector(c: SourceProvider, paths: string[]): DataFrame {
+    const options: Record<string, string> = { ...this.opts };
+    if (paths.length > 1) throw new SpateError('INVALID_OPTION', `format('${c.format}').load() takes at most one path, got ${paths.length}.`);
+    if (paths.length === 1) options.path = paths[0]!;
+    const timeZone = this.session.timeZone();
+    const schema = c.schema(options, this.userSchema, timeZone);
+    const shown = Object.entries(safeOptions(options)).map(([k, v]) => `${k}=${v}`).join(', ');
+    const df = new DataFrame(this.session, node({
+      kind: 'dataSourceRelation', format: c.format, description: `${c.format} [${shown}]`, schema,
+      read: () => c.readBatch!({ options, schema, timeZone }),
+    }));
     df.analyze();
     return df;
   }

@@ -3,6 +3,7 @@ import { writeFiles } from '../io/index.js';
 import type { DataFrame } from './dataframe.js';
 import type { FileFormat } from '../io/index.js';
 import { batchFileFormat, putOptions, type OptionValue } from './options.js';
+import { CONNECTOR_SINKS, type SinkProvider } from '../sinks/index.js';
 
 export type SaveMode = 'error' | 'errorifexists' | 'overwrite' | 'append' | 'ignore';
 const MODES: readonly SaveMode[] = ['error', 'errorifexists', 'overwrite', 'append', 'ignore'];
@@ -13,6 +14,7 @@ const MODES: readonly SaveMode[] = ['error', 'errorifexists', 'overwrite', 'appe
  */
 export class DataFrameWriter {
   private fmt: FileFormat = 'parquet';
+  private connector: SinkProvider | undefined;
   private saveMode: SaveMode = 'errorifexists';
   private readonly opts: Record<string, string> = {};
   private partitionCols: string[] = [];
@@ -20,6 +22,12 @@ export class DataFrameWriter {
   constructor(private readonly df: DataFrame) {}
 
   format(source: string): this {
+    const c = CONNECTOR_SINKS.get(source.trim().toLowerCase());
+    if (c?.writeBatch !== undefined) {
+      this.connector = c;
+      return this;
+    }
+    this.connector = undefined;
     this.fmt = batchFileFormat(source, 'df.write');
     return this;
   }
@@ -50,6 +58,12 @@ export class DataFrameWriter {
   }
 
   async save(path?: string): Promise<void> {
+    if (this.connector !== undefined) {
+      const options: Record<string, string> = { ...this.opts, ...(path !== undefined ? { path } : {}) };
+      const b = await this.df.collectBatch();
+      await this.connector.writeBatch!([b], { options, schema: b.schema, mode: this.saveMode, timeZone: this.df.sparkSession.timeZone() });
+      return;
+    }
     const target = path ?? this.opts.path;
     if (!target) throw new SpateError('PATH_REQUIRED', 'save() needs a path: df.write.format(...).save("out/dir").');
     const b = await this.df.collectBatch();

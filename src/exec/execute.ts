@@ -32,6 +32,8 @@ export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<Re
       const r = await readFiles(plan.format, plan.paths, plan.options, plan.schema, { timeZone: opts.timeZone });
       return r.batches;
     }
+    case 'dataSourceScan':
+      return plan.read();
     case 'project': case 'filter': {
       const { stages, source } = collectPipeline(plan);
       const input = await execute(source, opts);

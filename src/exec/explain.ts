@@ -13,6 +13,7 @@ export function describeNode(p: PhysicalPlan): string {
     case 'streamScan': return `StreamingRelation ${p.description} ${cols(p.schema.fields.map((f) => f.name))}`;
     case 'statefulAggregate': return `StatefulAggregate(keys=${cols(p.keys.map(boundDisplay))}, functions=${cols(p.aggs.map((a) => a.display))}, state=${p.operatorId})`;
     case 'streamingDedup': return `StreamingDeduplicate ${cols(p.keys.map((k) => p.schema.fields[k]!.name))}, state=${p.operatorId}`;
+    case 'dataSourceScan': return `Scan ${p.description} ${cols(p.schema.fields.map((f) => f.name))}`;
     case 'fileScan': return `FileScan ${p.format} ${cols(p.schema.fields.map((f) => f.name))} Location: [${p.paths.join(', ')}]`;
     case 'project': return `*Project ${cols(p.exprs.map((e, i) => { const d = boundDisplay(e); const n = p.schema.fields[i]!.name; return d === n ? d : `${d} AS ${n}`; }))}`;
     case 'filter': return `*Filter ${boundDisplay(p.condition)}`;

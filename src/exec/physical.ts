@@ -15,6 +15,7 @@ export type PhysicalPlan =
   | StatefulAggregateExec
   | StreamingDedupExec
   | FileScanExec
+  | DataSourceScanExec
   | ProjectExec
   | FilterExec
   | GenerateExec
@@ -57,6 +58,14 @@ export interface FileScanExec extends Base {
   readonly format: 'csv' | 'json' | 'text' | 'parquet';
   readonly paths: readonly string[];
   readonly options: Readonly<Record<string, string>>;
+}
+
+/** A bounded read of a broker or database (the logical DataSourceRelation). */
+export interface DataSourceScanExec extends Base {
+  readonly kind: 'dataSourceScan';
+  readonly format: string;
+  readonly description: string;
+  read(): Promise<RecordBatch[]>;
 }
 
 export interface ProjectExec extends Base { readonly kind: 'project'; readonly child: PhysicalPlan; readonly exprs: readonly Bound[] }
@@ -206,7 +215,7 @@ export interface JoinExec extends Base {
 
 export function physicalChildren(p: PhysicalPlan): readonly PhysicalPlan[] {
   switch (p.kind) {
-    case 'scan': case 'fileScan': case 'streamScan': return [];
+    case 'scan': case 'fileScan': case 'dataSourceScan': case 'streamScan': return [];
     case 'union': return p.children;
     case 'join': return [p.left, p.right];
     default: return [p.child];

@@ -39,6 +39,11 @@ export function analyze(p: LogicalPlan, ctx: FunctionContext): Analyzed {
         plan: { kind: 'fileScan', schema: p.schema, format: p.format, paths: p.paths, options: p.options },
         attrs: schemaToAttrs(p.schema, p.id),
       };
+    case 'dataSourceRelation':
+      return {
+        plan: { kind: 'dataSourceScan', schema: p.schema, format: p.format, description: p.description, read: p.read },
+        attrs: schemaToAttrs(p.schema, p.id),
+      };
     case 'subqueryAlias': {
       const c = analyze(p.child, ctx);
       return { plan: c.plan, attrs: passThrough(c.attrs, p.id).map((a) => ({ ...a, qualifier: p.alias })) };

@@ -13,6 +13,7 @@ export type LogicalPlan =
   | LocalRelation
   | StreamingRelation
   | FileRelation
+  | DataSourceRelation
   | Project
   | Filter
   | Aggregate
@@ -59,6 +60,20 @@ export interface FileRelation extends Base {
   readonly paths: readonly string[];
   readonly options: Readonly<Record<string, string>>;
   readonly schema: StructType;
+}
+
+/**
+ * A bounded read of a broker or database (spark.read.format('kafka' | 'jdbc' ...)):
+ * the schema was fixed when the DataFrame was made; `read` fetches the rows
+ * each time the DataFrame is executed.
+ */
+export interface DataSourceRelation extends Base {
+  readonly kind: 'dataSourceRelation';
+  readonly format: string;
+  /** A one-line description for explain(), e.g. `kafka [subscribe=clicks]` (never credentials). */
+  readonly description: string;
+  readonly schema: StructType;
+  read(): Promise<RecordBatch[]>;
 }
 
 /** select(...): expressions may include aliases, stars and at most one generator (explode). */
@@ -134,7 +149,7 @@ export function node<T extends Without<LogicalPlan>>(n: T): T & Base {
 
 export function children(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
-    case 'localRelation': case 'fileRelation': case 'streamingRelation': return [];
+    case 'localRelation': case 'fileRelation': case 'dataSourceRelation': case 'streamingRelation': return [];
     case 'union': return p.children;
     case 'join': return [p.left, p.right];
     default: return [p.child];

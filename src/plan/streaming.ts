@@ -60,7 +60,7 @@ export function planIncremental(plan: PhysicalPlan): { plan: PhysicalPlan; opera
 
 function replaceChildren(p: PhysicalPlan, kids: readonly PhysicalPlan[]): PhysicalPlan {
   switch (p.kind) {
-    case 'scan': case 'fileScan': case 'streamScan': return p;
+    case 'scan': case 'fileScan': case 'dataSourceScan': case 'streamScan': return p;
     case 'union': return { ...p, children: kids };
     case 'join': return { ...p, left: kids[0]!, right: kids[1]! };
     default: return { ...p, child: kids[0]! } as PhysicalPlan;

@@ -6,14 +6,17 @@ import { ConsoleSink, type ConsoleOut } from './console-sink.js';
 import { FileSink, FILE_SINK_FORMATS } from './file-sink.js';
 import { MemorySink, memoryTables } from './memory-sink.js';
 import type { OutputMode, StreamSink } from './sink.js';
+import { CONNECTOR_SINKS } from './connectors.js';
 
-export type { OutputMode, StreamSink } from './sink.js';
+export type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
 export { ConsoleSink, consoleBatchText, type ConsoleOut } from './console-sink.js';
 export { MemorySink, memoryTables } from './memory-sink.js';
 export { FileSink, FILE_SINK_FORMATS } from './file-sink.js';
 export { FileSinkLog, sinkFileStatus, type SinkFileStatus } from './file-sink-log.js';
 export { ForeachSink, type ForeachWriter } from './foreach-sink.js';
 export { ForeachBatchSink, type ForeachBatchFunction } from './foreach-batch-sink.js';
+export { CONNECTOR_SINKS } from './connectors.js';
+export type { SinkProvider, BatchSaveMode, BatchWriteContext, ConnectorSinkContext } from './connector.js';
 
 /** What `createSink` needs to know about the query besides the format and options. */
 export interface SinkContext {
@@ -27,7 +30,7 @@ export interface SinkContext {
   readonly out?: ConsoleOut;
 }
 
-const FORMATS = ['console', 'memory', 'noop', ...FILE_SINK_FORMATS];
+const FORMATS = ['console', 'memory', 'noop', ...FILE_SINK_FORMATS, ...[...CONNECTOR_SINKS.values()].filter((c) => c.create).map((c) => c.format)];
 
 /**
  * The sink for `writeStream.format(format)`: `console`, `memory` (needs a
@@ -66,6 +69,11 @@ export function createSink(format: string, options: Readonly<Record<string, stri
             `'path' is not specified for the ${f} sink: pass it with writeStream.option('path', dir) or start(dir).`);
         }
         return new FileSink(f as FileFormat, path, options, ctx);
+      }
+      const connector = CONNECTOR_SINKS.get(f);
+      if (connector?.create !== undefined) {
+        if (ctx.schema === undefined) throw new SpateError('INTERNAL', `The ${f} sink needs the query's output schema.`);
+        return connector.create({ options, schema: ctx.schema, outputMode: ctx.outputMode, timeZone: ctx.timeZone, ...(ctx.queryName !== undefined ? { queryName: ctx.queryName } : {}) });
       }
       throw new AnalysisException('UNKNOWN_SINK_FORMAT',
         `Data source '${format}' is not a streaming sink. Known formats: ${FORMATS.join(', ')}.${didYouMean(format, FORMATS)}`);

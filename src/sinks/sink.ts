@@ -13,7 +13,23 @@ export type OutputMode = 'append' | 'update' | 'complete';
 export interface StreamSink {
   /** Short name for progress reports, e.g. `ConsoleSink`, `FileSink[out/]`. */
   readonly description: string;
+  /**
+   * Called once per run before the first addBatch, with the query's identity
+   * (its id is stable across restarts of a checkpoint): sinks that commit
+   * per (query, batch) in an external system key their commits by it.
+   */
+  open?(query: SinkQueryInfo): Promise<void>;
   addBatch(batchId: number, data: RecordBatch, outputMode: OutputMode): Promise<void>;
   /** Called once when the query stops (flush, close files). */
   stop?(): Promise<void>;
+}
+
+/** Who is writing: handed to StreamSink.open. */
+export interface SinkQueryInfo {
+  /** The query id from the checkpoint's metadata: the same on every restart. */
+  readonly id: string;
+  /** This run's id. */
+  readonly runId: string;
+  readonly name: string | null;
+  readonly checkpointDir: string;
 }

@@ -7,6 +7,7 @@ import { RatePerMicroBatchSource } from './rate-micro-batch.js';
 import { RateSource } from './rate.js';
 import { parseSocketOptions, SocketSource, SOCKET_SCHEMA, SOCKET_SCHEMA_WITH_TIMESTAMP } from './socket.js';
 import { checkFixedSchema } from './source-options.js';
+import { CONNECTOR_SOURCES } from './connectors.js';
 import type { SourceContext, StreamSource } from './source.js';
 import type { FileFormat } from '../io/read.js';
 
@@ -19,9 +20,12 @@ export { FileSource } from './file-source.js';
 export { FileStreamSourceLog, type FileEntry } from './file-source-log.js';
 export { fileSourceSchema, FILE_SOURCE_FORMATS } from './file-source-options.js';
 export { setSourceWarningHandler, type WarningHandler } from './source-options.js';
+export { CONNECTOR_SOURCES } from './connectors.js';
+export type { SourceProvider, BatchReadContext } from './connector.js';
 
 /** The formats createSource knows (`memory` is made by the user as a MemoryStream, not by name). */
-export const SOURCE_FORMATS: readonly string[] = ['rate', 'rate-micro-batch', 'socket', ...FILE_SOURCE_FORMATS];
+export const SOURCE_FORMATS: readonly string[] = ['rate', 'rate-micro-batch', 'socket', ...FILE_SOURCE_FORMATS,
+  ...[...CONNECTOR_SOURCES.values()].filter((c) => c.streaming).map((c) => c.format)];
 
 function isFileFormat(f: string): f is FileFormat {
   return (FILE_SOURCE_FORMATS as readonly string[]).includes(f);
@@ -43,9 +47,12 @@ export function createSource(format: string, ctx: SourceContext): StreamSource {
     case 'rate': return new RateSource(ctx);
     case 'rate-micro-batch': return new RatePerMicroBatchSource(ctx);
     case 'socket': return new SocketSource(ctx);
-    default:
+    default: {
       if (isFileFormat(f)) return new FileSource(f, ctx);
-      throw unknownFormat(format);
+      const c = streamingConnector(f, format);
+      if (c.create === undefined) throw notStreaming(format);
+      return c.create(ctx);
+    }
   }
 }
 
@@ -71,6 +78,19 @@ export function streamSourceSchema(format: string, options: Readonly<Record<stri
     }
     default:
       if (isFileFormat(f)) return fileSourceSchema(f, options, userSchema, timeZone);
-      throw unknownFormat(format);
+      return streamingConnector(f, format).schema(options, userSchema, timeZone);
   }
+}
+
+function notStreaming(format: string): SpateError {
+  return new SpateError('NOT_A_STREAMING_SOURCE',
+    `Data source '${format}' does not support streamed reading: use spark.read.format('${format}') for a batch read.`);
+}
+
+/** The connector registered for `f`, if it can be read as a stream. */
+function streamingConnector(f: string, format: string) {
+  const c = CONNECTOR_SOURCES.get(f);
+  if (c === undefined) throw unknownFormat(format);
+  if (!c.streaming) throw notStreaming(format);
+  return c;
 }

@@ -49,6 +49,17 @@ export interface StreamSource {
   prepareForTriggerAvailableNow?(): Promise<void>;
   /** The read limit this source applies by default (maxFilesPerTrigger, rowsPerBatch, ...). */
   defaultReadLimit?(): ReadLimit;
+  /**
+   * The newest offset the source knows of, ignoring the read limit (Spark's
+   * SupportsAdmissionControl.reportLatestOffset), for progress reports; when
+   * absent, progress shows the batch's end offset as latestOffset.
+   */
+  reportLatestOffset?(): Offset | null;
+  /**
+   * Source-specific metrics for the progress report after a batch that read
+   * up to `end` (Spark's ReportsSourceMetrics: Kafka's offsetsBehindLatest...).
+   */
+  metrics?(end: Offset | null): Readonly<Record<string, string>>;
   /** Releases sockets, timers and handles. */
   stop(): Promise<void>;
 }

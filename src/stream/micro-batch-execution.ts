@@ -218,6 +218,7 @@ export class MicroBatchExecution {
       now: () => this.cfg.clock.now(),
     }));
     await this.recover();
+    await this.cfg.sink.open?.({ id: this.id, runId: this.cfg.runId, name: this.cfg.name, checkpointDir: dir });
     this.opened = true;
     this.wakeOffsetWaiters();
     if (this.cfg.trigger.kind === 'availableNow') {
@@ -514,15 +515,19 @@ export class MicroBatchExecution {
         numShufflePartitions: s.numPartitions,
         numStateStoreInstances: s.numPartitions,
       })),
-      sources: this.sources.map((s, i) => ({
-        description: s.description,
-        startOffset: starts[i] ?? null,
-        endOffset: ends[i] ?? null,
-        latestOffset: ends[i] ?? null,
-        numInputRows: counts[i]!,
-        inputRowsPerSecond: rate(counts[i]!, elapsed),
-        processedRowsPerSecond: rate(counts[i]!, elapsed),
-      })),
+      sources: this.sources.map((s, i) => {
+        const metrics = s.metrics?.(ends[i] ?? null);
+        return {
+          description: s.description,
+          startOffset: starts[i] ?? null,
+          endOffset: ends[i] ?? null,
+          latestOffset: s.reportLatestOffset ? s.reportLatestOffset() : ends[i] ?? null,
+          numInputRows: counts[i]!,
+          inputRowsPerSecond: rate(counts[i]!, elapsed),
+          processedRowsPerSecond: rate(counts[i]!, elapsed),
+          ...(metrics !== undefined ? { metrics } : {}),
+        };
+      }),
       sink: { description: this.cfg.sink.description, numOutputRows: b.out.numRows },
     });
   }

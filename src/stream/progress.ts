@@ -9,6 +9,8 @@ export interface SourceProgress {
   readonly numInputRows: number;
   readonly inputRowsPerSecond: number;
   readonly processedRowsPerSecond: number;
+  /** Source-specific metrics (Spark's SourceProgress.metrics), e.g. Kafka's offsetsBehindLatest. */
+  readonly metrics?: Readonly<Record<string, string>>;
 }
 
 /** One stateful operator's part of a progress report (Spark's StateOperatorProgress). */
