@@ -25,6 +25,13 @@ if [ "$(psql -h 127.0.0.1 -U postgres -d test -Atc 'show wal_level')" != logical
   wait_port postgresql 5432 30
 fi
 
+# Replication connections on loopback (the CDC source's streaming protocol); `host all` does not cover them.
+hba="/etc/postgresql/$(ls /etc/postgresql)/main/pg_hba.conf"
+if ! grep -qE '^host[[:space:]]+replication[[:space:]]+all[[:space:]]+127\.0\.0\.1/32' "$hba"; then
+  echo 'host replication all 127.0.0.1/32 trust' >> "$hba"
+  psql -h 127.0.0.1 -U postgres -d test -qAtc 'select pg_reload_conf()' >/dev/null
+fi
+
 if ! up 3306; then start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd; fi
 wait_port mariadb 3306 30
 
