@@ -10,6 +10,7 @@ import { fromArrowTable } from '../io/arrow.js';
 import { analyze, type Analyzed } from '../plan/analyzer.js';
 import { node, type LogicalPlan } from '../plan/logical.js';
 import { RuntimeConfig } from './conf.js';
+import { SETTINGS } from './settings.js';
 import { DataFrame } from './dataframe.js';
 import { inferType } from './literal.js';
 import { DataFrameReader } from './reader.js';
@@ -151,11 +152,11 @@ export class SparkSession {
   }
   /** @internal */
   execOptions(): ExecOptions {
-    return { codegen: this.conf.get('spark.sql.codegen.wholeStage') !== 'false', timeZone: this.timeZone() };
+    return { codegen: this.conf.value(SETTINGS.codegenWholeStage), timeZone: this.timeZone() };
   }
   /** @internal */
   timeZone(): string {
-    return this.conf.get('spark.sql.session.timeZone');
+    return this.conf.value(SETTINGS.sessionTimeZone);
   }
 }
 

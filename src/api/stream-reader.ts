@@ -5,6 +5,7 @@ import type { SourceContext, StreamSource } from '../sources/source.js';
 import type { DataFrame } from './dataframe.js';
 import { putOptions, userSchema, type OptionValue } from './options.js';
 import type { SparkSession } from './session.js';
+import { SETTINGS } from './settings.js';
 
 /**
  * `spark.readStream`: a streaming DataFrame over a source (`socket`, `rate`,
@@ -40,8 +41,8 @@ export class DataStreamReader {
     const options: Record<string, string> = { ...this.opts };
     if (path !== undefined) options.path = path;
     const format = this.fmt;
-    const inference = this.session.conf.get('spark.sql.streaming.schemaInference', 'false');
-    const sourceOptions: Record<string, string> = { ...options, 'spark.sql.streaming.schemaInference': inference };
+    const inference = String(this.session.conf.value(SETTINGS.schemaInference));
+    const sourceOptions: Record<string, string> = { ...options, [SETTINGS.schemaInference.key]: inference };
     // Known before any data is read, as in Spark: fixed for rate/socket, the user's (or inferred) for files.
     const schema = streamSourceSchema(format, sourceOptions, this.userSchema, this.session.timeZone());
     const create = (ctx: SourceContext): StreamSource => createSource(format, { ...ctx, schema });

@@ -12,6 +12,7 @@ import { StreamingQuery } from '../stream/streaming-query.js';
 import { DEFAULT_TRIGGER, parseTrigger, type Trigger, type TriggerSpec } from '../stream/trigger.js';
 import type { DataFrame } from './dataframe.js';
 import { putOptions, type OptionValue } from './options.js';
+import { SETTINGS } from './settings.js';
 
 const MODES: readonly OutputMode[] = ['append', 'update', 'complete'];
 /** Sinks that may run without a checkpointLocation (a temporary one is made), as in Spark. */
@@ -94,16 +95,16 @@ export class DataStreamWriter {
       trigger: this.trig,
       clock: this.clock,
       exec: session.execOptions(),
-      conf: { 'spark.sql.shuffle.partitions': conf.get('spark.sql.shuffle.partitions') },
+      conf: { [SETTINGS.shufflePartitions.key]: String(conf.value(SETTINGS.shufflePartitions)) },
       stateStore: {
-        minDeltasForSnapshot: Number(conf.get('spark.sql.streaming.stateStore.minDeltasForSnapshot', '10')),
-        minBatchesToRetain: Number(conf.get('spark.sql.streaming.minBatchesToRetain', '100')),
+        minDeltasForSnapshot: conf.value(SETTINGS.minDeltasForSnapshot),
+        minBatchesToRetain: conf.value(SETTINGS.minBatchesToRetain),
       },
       timeZone: session.timeZone(),
-      pollingDelayMs: Number(conf.get('spark.sql.streaming.pollingDelay', '10')),
+      pollingDelayMs: conf.value(SETTINGS.pollingDelay),
       watermarkDelaysMs,
-      multipleWatermarkPolicy: watermarkPolicy(conf.get('spark.sql.streaming.multipleWatermarkPolicy', 'min')),
-      noDataBatches: conf.get('spark.sql.streaming.noDataMicroBatches.enabled', 'true') !== 'false',
+      multipleWatermarkPolicy: conf.value(SETTINGS.multipleWatermarkPolicy),
+      noDataBatches: conf.value(SETTINGS.noDataMicroBatches),
     }, this.df.plan, plan);
     session.streams.register(query, checkpointDir);
     return query;
@@ -130,7 +131,7 @@ export class DataStreamWriter {
   private checkpointLocation(options: Record<string, string>): string {
     const given = Object.entries(options).find(([k]) => k.toLowerCase() === 'checkpointlocation')?.[1];
     if (given) return resolve(given);
-    const root = this.df.sparkSession.conf.getOption('spark.sql.streaming.checkpointLocation');
+    const root = this.df.sparkSession.conf.value(SETTINGS.checkpointLocation, 'optional');
     if (root) return resolve(join(root, this.name ?? randomUUID()));
     if (TEMP_CHECKPOINT_SINKS.has(this.fmt) || this.fmt === 'foreachbatch' || this.fmt === 'foreach' || this.customSink) {
       return mkdtempSync(join(tmpdir(), 'spate-checkpoint-'));
@@ -138,12 +139,4 @@ export class DataStreamWriter {
     throw new AnalysisException('CHECKPOINT_LOCATION_REQUIRED',
       `checkpointLocation must be specified either through option("checkpointLocation", ...) or spark.conf.set("spark.sql.streaming.checkpointLocation", ...) for the ${this.fmt} sink.`);
   }
-}
-
-function watermarkPolicy(v: string): 'min' | 'max' {
-  const p = v.toLowerCase();
-  if (p !== 'min' && p !== 'max') {
-    throw new SpateError('INVALID_CONF', `spark.sql.streaming.multipleWatermarkPolicy must be 'min' or 'max', got '${v}'.`);
-  }
-  return p;
 }
