@@ -120,7 +120,8 @@ test('nats: wrong credentials fail at once with a clear error that never shows t
   await publish(admin, `${s}.v`, ['ok']);
 
   const secret = 'wrong-secret-789';
-  for (const opts of [{ servers: `nats://127.0.0.1:${server.port}`, user: 'spate', password: secret }, { servers: `nats://spate:${secret}@127.0.0.1:${server.port}` }]) {
+  const attempts: Record<string, string>[] = [{ servers: `nats://127.0.0.1:${server.port}`, user: 'spate', password: secret }, { servers: `nats://spate:${secret}@127.0.0.1:${server.port}` }];
+  for (const opts of attempts) {
     const df = spark.readStream.format('nats').option('stream', s).options(opts).load();
     const q = df.writeStream.format('memory').queryName(uniqueName('nats_auth')).option('checkpointLocation', checkpoint(t)).start();
     await assert.rejects(q.awaitTermination(20_000), (e: Error) => {
