@@ -11,8 +11,11 @@ export function redactUrl(url: string): string {
     .replace(/([?&](?:password|pass|pwd|secret|token|sasl\.password)=)[^&]*/gi, '$1***');
 }
 
-/** Option names whose values are secrets, whatever the connector (any case, any prefix such as `kafka.`). */
-const SECRET_KEY = /(password|passwd|secret|token|credential|sasl\.jaas\.config|ssl\.key)/i;
+/**
+ * Option names whose values are secrets, whatever the connector (any case, any prefix such as `kafka.`);
+ * `auth` is spark-redis's name for the Redis password (`auth`, `spark.redis.auth`).
+ */
+const SECRET_KEY = /(password|passwd|secret|token|credential|sasl\.jaas\.config|ssl\.key|(^|\.)auth$)/i;
 
 /** True for an option whose value must never be shown. */
 export function isSecretOption(key: string): boolean {
