@@ -1,6 +1,8 @@
-import type { RecordBatch } from '../core/batch.js';
+import { makeBatch, type RecordBatch } from '../core/batch.js';
 import { SpateError } from '../core/errors.js';
-import type { DataType, StructType } from '../core/types.js';
+import { StructType, type DataType } from '../core/types.js';
+import { SourceOptions } from '../io/options.js';
+import { encodeJson } from '../io/text-formats-write.js';
 import type { NatsOutMessage } from '../clients/nats.js';
 
 /** Where each part of a message comes from in the sink's input: column indexes (-1 = absent). */
@@ -10,6 +12,8 @@ export interface NatsRowLayout {
   readonly headers: number;
   readonly dataBinary: boolean;
   readonly headersKind: 'array' | 'map' | undefined;
+  /** Without a data/value column: the columns each row's JSON object is made of (all but subject and headers). */
+  readonly jsonColumns: readonly number[];
 }
 
 const WHO = 'nats sink';
@@ -20,7 +24,8 @@ function find(schema: StructType, name: string): number {
 
 /**
  * Checks the input columns: `data` (or `value`, as Kafka's sink) string or
- * binary, required; `subject` string, required unless option 'subject' is
+ * binary — without one, each row is sent as the JSON object of its other
+ * columns, as df.write.json writes a line; `subject` string, required unless option 'subject' is
  * set; `headers` optional, array<struct<key string, value string|binary>> or
  * map<string, string>.
  */
@@ -28,21 +33,21 @@ export function natsRowLayout(schema: StructType, subjectOption: string | undefi
   const names = schema.fields.map((f) => f.name).join(', ');
   let data = find(schema, 'data');
   if (data < 0) data = find(schema, 'value');
-  if (data < 0) {
-    throw new SpateError('COLUMN_NOT_FOUND', `The ${WHO} needs a 'data' (or 'value') column with the message payload, string or binary. Available: ${names}. Add one, e.g. .select(to_json(struct('*')).alias('data')).`);
+  const subject = find(schema, 'subject');
+  const headers = find(schema, 'headers');
+  if (data < 0 && schema.fields.every((_, i) => i === subject || i === headers)) {
+    throw new SpateError('COLUMN_NOT_FOUND', `The ${WHO} needs a 'data' (or 'value') column with the message payload, string or binary, or other columns to send as JSON. Available: ${names}.`);
   }
-  const dt = schema.fields[data]!.dataType;
-  if (dt.kind !== 'string' && dt.kind !== 'binary') {
+  const dt = data >= 0 ? schema.fields[data]!.dataType : undefined;
+  if (dt !== undefined && dt.kind !== 'string' && dt.kind !== 'binary') {
     throw new SpateError('INVALID_COLUMN_TYPE', `The ${WHO}'s column '${schema.fields[data]!.name}' must be string or binary, got ${dt.kind}; cast it, e.g. col('${schema.fields[data]!.name}').cast('string').`);
   }
-  const subject = find(schema, 'subject');
   if (subject >= 0 && schema.fields[subject]!.dataType.kind !== 'string') {
     throw new SpateError('INVALID_COLUMN_TYPE', `The ${WHO}'s column 'subject' must be a string, got ${schema.fields[subject]!.dataType.kind}.`);
   }
   if (subject < 0 && subjectOption === undefined) {
     throw new SpateError('MISSING_OPTION', `The ${WHO} needs a subject: set option('subject', 'orders.created') or add a 'subject' column. Available: ${names}.`);
   }
-  const headers = find(schema, 'headers');
   let headersKind: NatsRowLayout['headersKind'];
   if (headers >= 0) {
     headersKind = headerKind(schema.fields[headers]!.dataType);
@@ -50,7 +55,8 @@ export function natsRowLayout(schema: StructType, subjectOption: string | undefi
       throw new SpateError('INVALID_COLUMN_TYPE', `The ${WHO}'s column 'headers' must be array<struct<key: string, value: string or binary>> (as the nats source's) or map<string, string>, got ${schema.fields[headers]!.dataType.kind}.`);
     }
   }
-  return { subject: subjectOption !== undefined ? -1 : subject, data, headers, dataBinary: dt.kind === 'binary', headersKind };
+  const jsonColumns = data >= 0 ? [] : schema.fields.map((_, i) => i).filter((i) => i !== subject && i !== headers);
+  return { subject: subjectOption !== undefined ? -1 : subject, data, headers, dataBinary: dt?.kind === 'binary', headersKind, jsonColumns };
 }
 
 function headerKind(t: DataType): 'array' | 'map' | undefined {
@@ -70,12 +76,20 @@ const EMPTY = new Uint8Array(0);
  * The messages of one batch, in row order; `msgIdPrefix` + (firstRow + row index) is each
  * message's Nats-Msg-Id (no id when undefined). A null subject fails naming the row.
  */
-export function natsMessages(batch: RecordBatch, layout: NatsRowLayout, subjectOption: string | undefined, msgIdPrefix: string | undefined, firstRow = 0): NatsOutMessage[] {
+export function natsMessages(batch: RecordBatch, layout: NatsRowLayout, subjectOption: string | undefined, msgIdPrefix: string | undefined, timeZone: string, firstRow = 0): NatsOutMessage[] {
   const n = batch.numRows;
   const out = new Array<NatsOutMessage>(n);
-  const dataCol = batch.columns[layout.data]!;
-  const dv = dataCol.values as unknown[];
-  const dValid = dataCol.validity;
+  let dv: unknown[];
+  let dValid: Uint8Array | null = null;
+  if (layout.data >= 0) {
+    const dataCol = batch.columns[layout.data]!;
+    dv = dataCol.values as unknown[];
+    dValid = dataCol.validity;
+  } else {
+    const fields = layout.jsonColumns.map((i) => batch.schema.fields[i]!);
+    const part = makeBatch(StructType(fields), layout.jsonColumns.map((i) => batch.columns[i]!), n);
+    dv = encodeJson(part.schema, [part], new SourceOptions({ lineSep: '\n' }), timeZone).split('\n');
+  }
   const sCol = layout.subject >= 0 ? batch.columns[layout.subject]! : undefined;
   const sv = sCol?.values as (string | null)[] | undefined;
   const hCol = layout.headers >= 0 ? batch.columns[layout.headers]! : undefined;

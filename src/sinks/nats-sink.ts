@@ -47,7 +47,7 @@ class NatsPublisher {
   readonly client: NatsClient;
   private readonly bound = new Set<string>();
 
-  constructor(readonly opts: NatsSinkOptions, readonly layout: NatsRowLayout) {
+  constructor(readonly opts: NatsSinkOptions, readonly layout: NatsRowLayout, private readonly timeZone: string) {
     this.client = new NatsClient(opts.connect);
   }
 
@@ -60,7 +60,7 @@ class NatsPublisher {
 
   async publish(batch: RecordBatch, msgIdPrefix: string | undefined, firstRow = 0): Promise<{ duplicates: number }> {
     if (batch.numRows === 0) return { duplicates: 0 };
-    const messages = natsMessages(batch, this.layout, this.opts.subject, msgIdPrefix, firstRow);
+    const messages = natsMessages(batch, this.layout, this.opts.subject, msgIdPrefix, this.timeZone, firstRow);
     if (this.layout.subject >= 0) {
       const fresh = new Set<string>();
       for (const m of messages) if (!this.bound.has(m.subject)) fresh.add(m.subject);
@@ -104,7 +104,7 @@ export class NatsSink implements StreamSink {
 
   constructor(ctx: ConnectorSinkContext) {
     const opts = parseSinkOptions(ctx.options);
-    this.publisher = new NatsPublisher(opts, natsRowLayout(ctx.schema, opts.subject));
+    this.publisher = new NatsPublisher(opts, natsRowLayout(ctx.schema, opts.subject), ctx.timeZone);
     const target = opts.subject !== undefined ? `subject=${opts.subject}` : 'subject=<column>';
     this.description = `NatsJetStreamSink[${target}${opts.stream !== undefined ? `, stream=${opts.stream}` : ''}, servers=${opts.connect.display}]`;
   }
@@ -135,7 +135,7 @@ async function writeBatch(batches: readonly RecordBatch[], ctx: BatchWriteContex
     throw new SpateError('UNSUPPORTED_SAVE_MODE', `Save mode ${ctx.mode} is not allowed for the ${WHO}: a stream cannot be overwritten or tested for existence. Use mode('append') or the default.`);
   }
   const opts = parseSinkOptions(ctx.options);
-  const publisher = new NatsPublisher(opts, natsRowLayout(ctx.schema as StructType, opts.subject));
+  const publisher = new NatsPublisher(opts, natsRowLayout(ctx.schema as StructType, opts.subject), ctx.timeZone);
   try {
     await publisher.open();
     let row = 0;

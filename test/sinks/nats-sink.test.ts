@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkSession, functions as F } from '../../src/index.js';
 import { batchFromRows } from '../../src/core/batch.js';
-import { StringType, StructField, StructType } from '../../src/core/types.js';
+import { LongType, StringType, StructField, StructType } from '../../src/core/types.js';
 import { NATS_SINK } from '../../src/sinks/nats-sink.js';
 import type { StreamSink } from '../../src/sinks/sink.js';
 import { MemoryStream } from '../../src/testing/index.js';
@@ -115,6 +115,16 @@ test('nats sink: a round trip nats source -> nats sink copies every message once
   assert.equal(m!.subject, `${dst}.${src}.x`);
 });
 
+test('nats sink: without a data/value column each row is sent as the JSON object of its columns', { skip }, async (t) => {
+  const admin = await natsAdmin();
+  t.after(() => admin.close());
+  const s = uniqueName('json');
+  await createStream(t, admin, s);
+  const df = spark.createDataFrame([{ subject: `${s}.a`, id: 1, name: 'x' }, { subject: `${s}.b`, id: 2, name: null }], 'subject STRING, id BIGINT, name STRING');
+  await df.write.format('nats').option('servers', NATS_URL).save();
+  assert.deepEqual(await streamValues(admin, s), ['{"id":1,"name":"x"}', '{"id":2}']);
+});
+
 test('nats sink: df.write publishes rows; msgIdPrefix makes a repeated write a no-op; overwrite is refused', { skip }, async (t) => {
   const admin = await natsAdmin();
   t.after(() => admin.close());
@@ -148,6 +158,7 @@ test('nats sink: a subject no stream stores, a stream that does not exist, missi
   await assert.rejects(mismatch.open!({ id: 'q', runId: 'r', name: null, checkpointDir: '' }), /no JetStream stream stores subject/);
 
   assert.throws(() => sinkOf({}, StructType([StructField('subject', StringType)])), /needs a 'data' \(or 'value'\) column/);
+  assert.throws(() => sinkOf({}, StructType([StructField('data', LongType)])), /column 'data' must be string or binary, got long/);
   assert.throws(() => sinkOf({}, StructType([StructField('data', StringType)])), /needs a subject: set option\('subject'/);
   assert.throws(() => sinkOf({ subject: 'a.*' }), /Option 'subject' must be a NATS subject without wildcards/);
 });
