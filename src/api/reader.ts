@@ -81,4 +81,8 @@ export class DataFrameReader {
   json(...paths: (string | readonly string[])[]): DataFrame { return this.format('json').load(...paths); }
   parquet(...paths: (string | readonly string[])[]): DataFrame { return this.format('parquet').load(...paths); }
   text(...paths: (string | readonly string[])[]): DataFrame { return this.format('text').load(...paths); }
+  /** Spark's `spark.read.jdbc(url, table, properties)`: format('jdbc') with `url`, `dbtable` and the properties as options. */
+  jdbc(url: string, table: string, properties: Record<string, OptionValue> = {}): DataFrame {
+    return this.format('jdbc').options(properties).option('url', url).option('dbtable', table).load();
+  }
 }

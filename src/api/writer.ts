@@ -73,4 +73,8 @@ export class DataFrameWriter {
   async json(path: string): Promise<void> { return this.format('json').save(path); }
   async parquet(path: string): Promise<void> { return this.format('parquet').save(path); }
   async text(path: string): Promise<void> { return this.format('text').save(path); }
+  /** Spark's `df.write.jdbc(url, table, properties)`: format('jdbc') with `url`, `dbtable` and the properties as options. */
+  async jdbc(url: string, table: string, properties: Record<string, OptionValue> = {}): Promise<void> {
+    return this.format('jdbc').options(properties).option('url', url).option('dbtable', table).save();
+  }
 }

@@ -77,7 +77,8 @@ async function runPg(t, sql, params, init) {
   await c.connect();
   try {
     for (const s of init) await c.query(s);
-    const r = await c.query({ text: sql, values: params, rowMode: 'array' });
+    const all = await c.query({ text: sql, values: params.length > 0 ? params : undefined, rowMode: 'array' });
+    const r = Array.isArray(all) ? all[all.length - 1] : all;
     const fields = r.fields.map((f) => ({ name: f.name, dataTypeID: f.dataTypeID, dataTypeModifier: f.dataTypeModifier, tableID: f.tableID, columnID: f.columnID }));
     return { fields, rows: r.rows };
   } finally { await c.end().catch(() => {}); }
@@ -88,7 +89,7 @@ async function runMariadb(t, sql, params, init) {
   try {
     for (const s of init) await c.query(s);
     const r = await c.query({ sql, rowsAsArray: true }, params);
-    const meta = r.meta || [];
+    const meta = (r && r.meta) || [];
     const fields = meta.map((m) => ({ name: m.name(), columnType: m.columnType, columnLength: m.columnLength, flags: m.flags, scale: m.scale,
       collationIndex: m.collation ? m.collation.index : 0 }));
     return { fields, rows: Array.isArray(r) ? Array.from(r) : [] };
