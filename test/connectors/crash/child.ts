@@ -21,7 +21,8 @@ const queries = pairsArg.split(',').map((pair) => {
   const sink = CRASH_SINKS.find((x) => x.name === k);
   if (!source || !sink) throw new Error(`unknown pair ${pair}`);
   const key = `${source.name}__${sink.name}`;
-  const w = source.readStream(spark, run, sink.name, Number(maxArg)).select('id').writeStream
+  const ids = source.readStream(spark, run, sink.name, Number(maxArg)).select('id');
+  const w = (sink.shape ? sink.shape(ids) : ids).writeStream
     .queryName(key.replace(/[^A-Za-z0-9_]/g, '_'))
     .option('checkpointLocation', join(work, key))
     .trigger({ availableNow: true });

@@ -39,8 +39,14 @@ export interface CrashSink {
   /** Test process: creates the (empty) target for each writer key (one per source). */
   setup(run: string, writers: readonly string[]): Promise<void>;
   /**
+   * Child, optional: reshapes the DataFrame (one column `id`) into the columns
+   * this sink writes, e.g. `df.select(F.to_json(F.struct('id')).alias('value'))`
+   * for a sink that needs a `value` column. readBack must still find the ids.
+   */
+  shape?(df: DataFrame): DataFrame;
+  /**
    * Child: completes `w` (checkpoint and availableNow trigger already set, the
-   * DataFrame has the column `id`) with this sink's format and options
+   * DataFrame has the column `id`, or shape()'s columns) with this sink's format and options
    * writing to `writer`'s target, and starts it.
    */
   start(w: DataStreamWriter, run: string, writer: string): StreamingQuery;
