@@ -113,9 +113,13 @@ export class RabbitQueueSource implements StreamSource {
   async stop(): Promise<void> {
     this.stopped = true;
     const conn = this.conn;
+    const ch = this.channel;
     this.conn = undefined;
     this.channel = undefined;
-    // Closing without acking returns every uncommitted message to the queue.
+    // The channel first: its close-ok comes after the broker has taken the acks sent on it (amqplib may
+    // write a connection.close ahead of channel frames still queued). Closing returns every uncommitted
+    // message to the queue.
+    if (ch && conn?.isOpen) await closeChannel(ch, this.opts.connection.requestTimeoutMs);
     if (conn) await conn.close();
   }
 
@@ -237,5 +241,15 @@ export class RabbitQueueSource implements StreamSource {
       cols.push({ type: STRING_MAP, length: n, values: headers, validity: null });
     }
     return makeBatch(this.schema, cols, n);
+  }
+}
+
+/** Closes a channel within `ms`; never throws. */
+export async function closeChannel(ch: { close(): Promise<void> }, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([ch.close(), new Promise<void>((r) => { timer = setTimeout(r, ms); })]);
+  } catch { /* already closed */ } finally {
+    clearTimeout(timer);
   }
 }
