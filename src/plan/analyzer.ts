@@ -271,6 +271,12 @@ function analyzeUnion(p: Union, ctx: FunctionContext): Analyzed {
       : castTo({ kind: 'ref', index: i, type: k.attrs[i]!.type, nullable: k.attrs[i]!.nullable, name: k.attrs[i]!.name }, types[c]!, false, ctx.timeZone)));
     return { kind: 'project', schema, child: k.plan, exprs };
   });
-  const attrs = allNames.map((n, c): Attr => ({ name: n, type: types[c]!, nullable: nullable[c]!, planIds: [...first.attrs[c]?.planIds ?? [], p.id] }));
+  // As Spark's Union.output: each column keeps the first input's metadata, the watermark above all, so stateful
+  // operators over a union of watermarked streams drop late rows and evict state.
+  const attrs = allNames.map((n, c): Attr => {
+    const i = maps[0]![c];
+    const delay = i === null || i === undefined ? undefined : first.attrs[i]!.watermarkDelayMs;
+    return { name: n, type: types[c]!, nullable: nullable[c]!, planIds: [...first.attrs[c]?.planIds ?? [], p.id], ...(delay !== undefined ? { watermarkDelayMs: delay } : {}) };
+  });
   return { plan: { kind: 'union', schema, children }, attrs };
 }

@@ -146,6 +146,10 @@ function checkChainedStatefulOperators(plan: PhysicalPlan, mode: OutputMode): vo
       throw unsupported('withWatermark(...) after a streaming aggregation or dropDuplicates redefines the watermark, which is not supported; ' +
         'define the watermark once on the input, before the first stateful operator (its event time flows through window_time(window)).');
     }
+    if (p.kind === 'watermark' && readsStream(p)) {
+      const below = kids.map(watermarkBelow).find((w) => w !== undefined);
+      if (below !== undefined) throw redefinedWatermark(p, below);
+    }
     kids.forEach(visit);
   };
   visit(plan);
@@ -164,6 +168,26 @@ function describeStateful(p: PhysicalPlan): string {
 
 function containsStreamingAggregate(p: PhysicalPlan): boolean {
   return (p.kind === 'aggregate' && readsStream(p)) || physicalChildren(p).some(containsStreamingAggregate);
+}
+
+/** The nearest withWatermark node in `p` or below it. */
+function watermarkBelow(p: PhysicalPlan): (PhysicalPlan & { kind: 'watermark' }) | undefined {
+  if (p.kind === 'watermark') return p;
+  for (const c of physicalChildren(p)) {
+    const w = watermarkBelow(c);
+    if (w !== undefined) return w;
+  }
+  return undefined;
+}
+
+/**
+ * A second withWatermark above another on the same input (Spark's watermark propagation refuses it since
+ * 3.5: each stateful operator must see one watermark, and the first one would still hold the query back).
+ */
+function redefinedWatermark(p: PhysicalPlan & { kind: 'watermark' }, below: PhysicalPlan & { kind: 'watermark' }): AnalysisException {
+  const name = (w: PhysicalPlan & { kind: 'watermark' }): string => w.child.schema.fields[w.column]?.name ?? `#${w.column}`;
+  return unsupported(`Redefining watermark is disallowed. withWatermark('${name(p)}', ...) is applied over withWatermark('${name(below)}', ...) on the same streaming input. ` +
+    'Define the watermark once, on one event-time column, before the first stateful operator.');
 }
 
 function containsStatefulStream(p: PhysicalPlan): boolean {

@@ -21,6 +21,7 @@ import type { Clock } from './clock.js';
 import { PhaseTimer, rate, type StreamingQueryProgress } from './progress.js';
 import type { EventTimeStats } from '../exec/stream-context.js';
 import type { Trigger } from './trigger.js';
+import { WatermarkTracker } from './watermark-tracker.js';
 
 /** Everything a micro-batch run needs, fixed at start(). */
 export interface MicroBatchConfig {
@@ -118,13 +119,13 @@ export class MicroBatchExecution {
   /** The query id from the checkpoint's metadata file. */
   id = '';
   /** The watermark the next batch runs with (ms); it never moves back. */
-  private watermarkMs = 0;
+  private readonly watermark: WatermarkTracker;
   /** The watermark the last batch ran with. */
   private lastBatchWatermarkMs = 0;
-  /** Max event time seen by each watermark node (micros), for the next watermark. */
-  private maxEventTime: number[] = [];
 
-  constructor(private readonly cfg: MicroBatchConfig, private readonly events: MicroBatchEvents) {}
+  constructor(private readonly cfg: MicroBatchConfig, private readonly events: MicroBatchEvents) {
+    this.watermark = new WatermarkTracker(cfg.watermarkDelaysMs, cfg.multipleWatermarkPolicy);
+  }
 
   /** Asks the loop to finish after the current batch. */
   stop(): void {
@@ -256,7 +257,7 @@ export class MicroBatchExecution {
         this.committed = latest.value.offsets;
         this.nextBatchId = latest.batchId + 1;
         this.lastBatchWatermarkMs = latest.value.metadata.batchWatermarkMs;
-        this.watermarkMs = Math.max(lastCommit!.value.nextBatchWatermarkMs, this.lastBatchWatermarkMs);
+        this.watermark.set(Math.max(lastCommit!.value.nextBatchWatermarkMs, this.lastBatchWatermarkMs));
       } else {
         // With commits pipelined one batch deep, a crash leaves at most two batches uncommitted.
         if (latest.batchId - firstUncommitted > 1) {
@@ -295,7 +296,6 @@ export class MicroBatchExecution {
     this.statePartitions = statePartitions;
     this.pending = pending;
     this.planned = this.committed;
-    this.maxEventTime = this.cfg.watermarkDelaysMs.map(() => -Infinity);
   }
 
   private statePartitions = 0;
@@ -314,7 +314,7 @@ export class MicroBatchExecution {
       const replays = this.pending;
       this.pending = [];
       for (const p of replays) {
-        this.watermarkMs = p.watermarkMs;
+        this.watermark.set(p.watermarkMs);
         await this.runBatch(p.batchId, p.offsets, new PhaseTimer(() => performance.now()), this.cfg.clock.now(), true);
       }
       if (t.kind === 'once') return;
@@ -333,7 +333,7 @@ export class MicroBatchExecution {
       const hasData = ends.some((e, i) => e !== null && !sameOffset(e, this.planned[i] ?? null));
       // A batch without new data when the watermark moved, so append output and eviction are not held back.
       const noDataBatch = !hasData && this.cfg.noDataBatches && this.cfg.watermarkDelaysMs.length > 0 &&
-        this.states.size > 0 && this.watermarkMs > this.lastBatchWatermarkMs;
+        this.states.size > 0 && this.watermark.currentMs > this.lastBatchWatermarkMs;
       if (hasData || noDataBatch) {
         await this.runBatch(this.nextBatchId, ends.map((e, i) => e ?? this.planned[i] ?? null), timer, triggerStart, false);
         if (t.kind === 'once') break;
@@ -353,21 +353,6 @@ export class MicroBatchExecution {
         await sleepReal(this.cfg.pollingDelayMs, this.abort.signal);
       }
     }
-  }
-
-  /**
-   * The watermark for the next batch: per watermark node, max event time seen
-   * minus its delay; nodes combine by the policy (min by default); it never
-   * moves back.
-   */
-  private advanceWatermark(stats: readonly EventTimeStats[]): number {
-    stats.forEach((s, i) => { if (s.count > 0) this.maxEventTime[i] = Math.max(this.maxEventTime[i]!, s.max); });
-    const candidates = this.maxEventTime
-      .map((m, i) => (m === -Infinity ? undefined : Math.floor(m / 1000) - this.cfg.watermarkDelaysMs[i]!))
-      .filter((x): x is number => x !== undefined);
-    if (candidates.length === 0) return this.watermarkMs;
-    const combined = this.cfg.multipleWatermarkPolicy === 'max' ? Math.max(...candidates) : Math.min(...candidates);
-    return Math.max(this.watermarkMs, combined);
   }
 
   /** Resolves when every batch run so far is committed; rejects with the first commit that failed. */
@@ -397,12 +382,12 @@ export class MicroBatchExecution {
     // The write-ahead log entry is written while the batch computes: it must be durable before the sink sees
     // any output, not before the computing starts (a crash before then leaves nothing to undo). It waits for
     // the commit two batches back, so at most two batches on disk are without a commit.
-    const metadata = { batchWatermarkMs: this.watermarkMs, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } };
+    const metadata = { batchWatermarkMs: this.watermark.currentMs, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } };
     const twoBack = this.commits.length >= 2 ? this.commits[this.commits.length - 2] : undefined;
     const wal: Promise<boolean> = replay ? Promise.resolve(true) : (twoBack ?? Promise.resolve()).then(() => this.offsetLog.add(batchId, { offsets: ends, metadata }));
     wal.catch(() => undefined); // awaited by the commit; this only keeps an early failure from being reported as unhandled
-    const batchWatermarkMs = this.watermarkMs;
-    const eventTime: EventTimeStats[] = this.cfg.watermarkDelaysMs.map(() => ({ min: Infinity, max: -Infinity, sum: 0, count: 0 }));
+    const batchWatermarkMs = this.watermark.currentMs;
+    const eventTime: EventTimeStats[] = this.watermark.newStats();
     const droppedByWatermark = new Map<number, number>();
     const inputs = new Map<number, readonly RecordBatch[]>();
     const counts: number[] = [];
@@ -439,11 +424,10 @@ export class MicroBatchExecution {
       await wal.catch(() => undefined);
       throw earlier ?? e;
     }
-    const nextWatermarkMs = this.advanceWatermark(eventTime);
+    const nextWatermarkMs = this.watermark.update(eventTime);
     this.planned = ends;
     this.nextBatchId = batchId + 1;
     this.lastBatchWatermarkMs = batchWatermarkMs;
-    this.watermarkMs = nextWatermarkMs;
     const previous = this.commits[this.commits.length - 1];
     const commit = this.commitBatch(previous, {
       batchId, starts, ends, wal, out, sealed, nextWatermarkMs, batchWatermarkMs, eventTime, droppedByWatermark, counts, timer, triggerStart, t0,

@@ -38,7 +38,8 @@ export async function runStatefulAggregate(plan: StatefulAggregateExec, forEachI
   const timeKey = mode === 'complete' ? undefined : plan.eventTimeKey;
   const watermarkMicros = (opts.stream?.watermarkMs ?? 0) * 1000;
   const lateMicros = (opts.stream?.lateWatermarkMs ?? 0) * 1000;
-  let dropped = 0;
+  let rowsDropped = 0;
+  let lateGroups: HashAggregator | undefined;
   const schemas = aggregateStateSchemas(plan);
   const { widths } = schemas;
   const rowSchema = StructType([...schemas.keySchema.fields, ...schemas.valueSchema.fields]);
@@ -53,7 +54,10 @@ export async function runStatefulAggregate(plan: StatefulAggregateExec, forEachI
     if (timeKey) {
       const keep = notLate(timeKey, vecs[timeKey.index]!, n, lateMicros);
       if (keep) {
-        dropped += n - keep.length;
+        // Spark counts late rows after the partial aggregation: one per late group, not per input row.
+        const late = complement(keep, n);
+        (lateGroups ??= new HashAggregator(plan.keys.map((k) => k.type), [])).add(vecs.slice(0, plan.keys.length).map((v) => takeVector(v, late)), [], late.length);
+        rowsDropped += late.length;
         vecs = vecs.map((v) => lazyTakeVector(v, keep));
         n = keep.length;
       }
@@ -62,8 +66,8 @@ export async function runStatefulAggregate(plan: StatefulAggregateExec, forEachI
     const args = plan.aggs.map((a) => { const v = vecs.slice(off, off + a.args.length); off += a.args.length; return v; });
     if (n > 0) partial.add(vecs.slice(0, plan.keys.length), args, n);
   });
-  opts.stream?.droppedByWatermark.set(plan.operatorId, dropped);
-  const groups = rowsIn - dropped === 0 ? 0 : partial.numGroups;
+  opts.stream?.droppedByWatermark.set(plan.operatorId, lateGroups?.numGroups ?? 0);
+  const groups = rowsIn - rowsDropped === 0 ? 0 : partial.numGroups;
   const keys: Vector[] = plan.keys.length === 0 ? [constantVector(IntegerType, 0, groups)] : partial.keyVectors();
   const accs = plan.aggs.map((a) => a.fn.create());
   if (groups > 0) {
@@ -180,4 +184,14 @@ function project(plan: StatefulAggregateExec, keys: readonly Vector[], results: 
   ]);
   const run = pipelineRunner(plan, 'main', virtualSchema, [{ kind: 'project', exprs: plan.output }], opts);
   return run(makeBatch(virtualSchema, [...keys, ...results], n));
+}
+
+/** The rows of [0, n) not in `keep` (ascending). */
+function complement(keep: Int32Array, n: number): Int32Array {
+  const out = new Int32Array(n - keep.length);
+  for (let i = 0, k = 0, o = 0; i < n; i++) {
+    if (k < keep.length && keep[k] === i) k++;
+    else out[o++] = i;
+  }
+  return out;
 }
