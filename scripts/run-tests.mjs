@@ -1,8 +1,10 @@
 // Runs every test/**/*.test.ts under Node's test runner, with tsx for TypeScript.
 // Node 20's --test does not expand globs itself, so the files are listed here.
-// Extra arguments are passed through (e.g. a file path to run just that file).
+// Arguments: test files or directories (a directory runs every *.test.ts under it); anything else
+// starting with '-' is passed to node --test. A path that names no test file is an error, so a typo
+// never passes as "0 tests".
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 function find(dir) {
@@ -16,6 +18,17 @@ function find(dir) {
 }
 
 const args = process.argv.slice(2);
-const files = args.length > 0 ? args : find('test');
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
+const flags = args.filter((a) => a.startsWith('-'));
+const paths = args.filter((a) => !a.startsWith('-'));
+const files = [];
+for (const p of paths) {
+  const found = !existsSync(p) ? [] : statSync(p).isDirectory() ? find(p) : p.endsWith('.test.ts') ? [p] : [];
+  if (found.length === 0) {
+    console.error(`run-tests: ${p} is not a test file (*.test.ts) or a directory holding any`);
+    process.exit(1);
+  }
+  files.push(...found);
+}
+if (paths.length === 0) files.push(...find('test'));
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...flags, ...files], { stdio: 'inherit' });
 process.exit(r.status ?? 1);

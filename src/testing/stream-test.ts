@@ -145,14 +145,15 @@ export async function testStream(df: DataFrame, outputMode: OutputMode, actions:
           break;
         case 'expectFailure': {
           if (!query) throw new Error('expectFailure(): no query is running');
-          let failed: Error | undefined;
-          try {
-            await awaitAdded(query);
-            await query.awaitTermination(10_000);
-          } catch (e) {
-            failed = e as Error;
+          // Only the query's own failure counts: a harness timeout on a healthy query is not one (Spark's
+          // ExpectFailure waits for the query to terminate and checks its exception).
+          const ended = await query.awaitTermination(timeoutMs).catch(() => true);
+          const failed: Error | null = query.exception();
+          if (!failed) {
+            throw new Error(ended
+              ? 'expected the query to fail, but it stopped without an error'
+              : `expected the query to fail, but it was still running after ${timeoutMs} ms`);
           }
-          if (!failed) throw new Error('expected the query to fail, but it did not');
           if (a.check && a.check(failed) === false) throw new Error(`the query failed, but not as expected: ${failed.message}`);
           query = undefined;
           break;

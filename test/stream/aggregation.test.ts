@@ -103,6 +103,17 @@ test('expectFailure sees a query fail on a bad row, and the report names the cau
     /Stream test failed at step 2: .*SQL array indices start at 1[\s\S]*=> CheckAnswer/);
 });
 
+test('expectFailure() without a check needs the query to fail: a healthy query that outlives the timeout fails the test', async () => {
+  const input = new MemoryStream(spark, 'v INT');
+  // A processingTime trigger on the manual clock: nothing runs until the clock moves, so the query stays healthy.
+  await assert.rejects(testStream(input.toDF(), 'append', [addData(input, 1), expectFailure()], { trigger: { processingTime: '1 second' }, timeoutMs: 200 }),
+    /Stream test failed at step 2: expected the query to fail, but it was still running after 200 ms[\s\S]*=> ExpectFailure/);
+  // And a query that stops cleanly is no failure either.
+  const input2 = new MemoryStream(spark, 'v INT');
+  await assert.rejects(testStream(input2.toDF(), 'append', [addData(input2, 1), checkAnswer([1]), expectFailure()], { trigger: { once: true }, timeoutMs: 5_000 }),
+    /expected the query to fail, but it stopped without an error/);
+});
+
 test('unsupported operations fail at start with the fix', async () => {
   const input = new MemoryStream(spark, 'k STRING');
   const counts = input.toDF().groupBy('k').count();

@@ -12,6 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkSession, functions as F, type DataFrame, type StreamingQuery } from '../../src/index.js';
 import { ManualClock, MemoryStream } from '../../src/testing/index.js';
+import { CommitLog } from '../../src/checkpoint/commit-log.js';
+import { MetadataLog } from '../../src/checkpoint/metadata-log.js';
+import { OffsetLog } from '../../src/checkpoint/offset-log.js';
 
 const spark = SparkSession.builder.appName('pipelined-commit').getOrCreate();
 const root = mkdtempSync(join(tmpdir(), 'spate-pipelined-'));
@@ -32,8 +35,22 @@ async function until(cond: () => boolean, what: string): Promise<void> {
   assert.ok(cond(), `timed out waiting until ${what}`);
 }
 
-/** Lets pending I/O and timers run for a while, so a step that should not happen has had its chance. */
-const settleFor = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/**
+ * Every offsets and commits entry the query writes, in order (`offsets 2 start`, `commits 0 done`), with the
+ * sinks' own events: the ordering rules are checked on this record once everything ran, so no step has to be
+ * proved absent after a sleep.
+ */
+const events: string[] = [];
+const originalAdd = MetadataLog.prototype.add;
+MetadataLog.prototype.add = async function add<T>(this: MetadataLog<T>, batchId: number, value: T): Promise<boolean> {
+  const log = this instanceof OffsetLog ? 'offsets' : this instanceof CommitLog ? 'commits' : undefined;
+  if (log !== undefined) events.push(`${log} ${batchId} start`);
+  const added = await originalAdd.call(this, batchId, value) as boolean;
+  if (log !== undefined) events.push(`${log} ${batchId} done`);
+  return added;
+};
+after(() => { MetadataLog.prototype.add = originalAdd; });
+const before = (a: string, b: string): boolean => events.indexOf(a) >= 0 && events.indexOf(a) < events.indexOf(b);
 
 const has = (cp: string, log: 'offsets' | 'commits', id: number): boolean => existsSync(join(cp, log, String(id)));
 
@@ -54,8 +71,10 @@ test('batch N+1 computes while batch N commits; its sink waits for commits/N, an
   const hold = gate();
   const calls: string[] = [];
   const seen = new Map<number, unknown[][]>();
+  events.length = 0;
   const q = startGated(counts(input), cp, clock, async (rows, batchId) => {
     calls.push(`start ${batchId}`);
+    events.push(`sink ${batchId} start`);
     if (batchId === 0) await hold.wait;
     seen.set(batchId, rows);
     calls.push(`end ${batchId}`);
@@ -70,18 +89,22 @@ test('batch N+1 computes while batch N commits; its sink waits for commits/N, an
     clock.advance(1000);
     // Batch 1 is logged and computed (the loop is back on the clock) while batch 0's sink is still open.
     await until(() => has(cp, 'offsets', 1) && clock.isWaiting(), 'batch 1 is computed');
-    await settleFor(50);
-    assert.deepEqual(calls, ['start 0'], 'batch 1 does not reach the sink before batch 0 is committed');
     assert.equal(has(cp, 'commits', 0), false);
 
+    // Batch 2 computes too (the loop is back on the clock once it has) while batch 0 is uncommitted.
     input.addData('c');
     clock.advance(1000);
-    await settleFor(50);
-    assert.equal(has(cp, 'offsets', 2), false, 'batch 2 does not start while batch 0 is uncommitted');
+    await until(() => clock.isWaiting(), 'batch 2 is computed');
+    assert.equal(has(cp, 'commits', 0), false, 'batch 0 is still in its sink');
 
     hold.open();
     await until(() => q.recentProgress.length === 3, 'all three batches commit');
     assert.deepEqual(calls, ['start 0', 'end 0', 'start 1', 'end 1', 'start 2', 'end 2']);
+    // The order on disk, from the record of every write: sink N+1 after commits/N, offsets/N+2 after commits/N.
+    assert.ok(before('commits 0 done', 'sink 1 start'), `batch 1 reached its sink before commits/0: ${events.join(', ')}`);
+    assert.ok(before('commits 1 done', 'sink 2 start'), `batch 2 reached its sink before commits/1: ${events.join(', ')}`);
+    assert.ok(before('commits 0 done', 'offsets 2 start'), `offsets/2 was written before commits/0: ${events.join(', ')}`);
+    assert.ok(before('offsets 1 done', 'sink 1 start') && before('offsets 2 done', 'sink 2 start'), `a sink ran before its offsets entry: ${events.join(', ')}`);
     assert.deepEqual(seen.get(0), [['a', 1], ['b', 1]]);
     assert.deepEqual(seen.get(1), [['a', 2], ['b', 1]]);
     assert.deepEqual(seen.get(2), [['a', 2], ['b', 1], ['c', 1]]);

@@ -8,7 +8,8 @@
  * It prints `ready` once the queries are started, `sink-start <q> <id>` and
  * `sink-done <q> <id>` around each foreachBatch body, and `done` at the end.
  * CRASH_SLOW_MS=N makes each foreachBatch body sleep N/2 to N ms before writing
- * and again between writing the temp file and renaming it, so a kill can land mid-sink.
+ * and again between writing the temp file and renaming it, so a kill can land mid-sink;
+ * CRASH_SEED seeds those delays.
  */
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,7 +22,15 @@ const [input, work] = process.argv.slice(2);
 if (input === undefined || work === undefined) throw new Error('usage: child.ts <input dir> <work dir>');
 const slowMs = Number(process.env.CRASH_SLOW_MS ?? '0');
 // At least half of N, so a kill sent when `sink-start` is printed lands inside the body.
-const slow = async (): Promise<void> => { if (slowMs > 0) await sleep(Math.floor(slowMs / 2 + Math.random() * (slowMs / 2))); };
+// The delays come from CRASH_SEED (set by the test from its own seed), so a run can be replayed.
+let seed = Number(process.env.CRASH_SEED ?? '1') >>> 0;
+const random = (): number => {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const slow = async (): Promise<void> => { if (slowMs > 0) await sleep(Math.floor(slowMs / 2 + random() * (slowMs / 2))); };
 
 /** Writes `text` to `file` as a whole or not at all (a kill leaves at most a temp file). */
 function writeAtomic(file: string, text: string): void {

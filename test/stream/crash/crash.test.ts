@@ -35,7 +35,24 @@ const root = mkdtempSync(join(tmpdir(), 'spate-crash-'));
 // SPATE_CRASH_KEEP=1 keeps the directories for a post-mortem of a failure.
 after(() => { if (process.env.SPATE_CRASH_KEEP !== '1') rmSync(root, { recursive: true, force: true }); });
 
-const rand = (n: number): number => Math.floor(Math.random() * n);
+/** A small seeded generator (mulberry32), so the kill points of a failing run can be chosen again. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+// SPATE_CRASH_SEED=<n> replays a run's choices (strategies' delays, which query to watch, the children's sink
+// delays); the timing of the machine still decides where exactly a kill lands.
+const SEED = process.env.SPATE_CRASH_SEED !== undefined ? Number(process.env.SPATE_CRASH_SEED) : Math.floor(Math.random() * 2 ** 31);
+if (!Number.isSafeInteger(SEED)) throw new Error(`SPATE_CRASH_SEED must be an integer, got ${process.env.SPATE_CRASH_SEED}`);
+console.log(`# crash test seed ${SEED} (replay with SPATE_CRASH_SEED=${SEED})`);
+const random = seeded(SEED);
+const rand = (n: number): number => Math.floor(random() * n);
 
 /** Writes csv files `first`..`first+count-1` of ROWS_PER_FILE rows each; returns their rows [id, grp, val]. */
 function writeInput(dir: string, first: number, count: number): unknown[][] {
@@ -81,7 +98,7 @@ interface RunResult {
 function runChild(input: string, work: string, strategy: Strategy | undefined): Promise<RunResult> {
   const slowMs = strategy === 'mid-sink' ? 40 : strategy === undefined ? 0 : rand(2) * 15;
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', childScript, input, work], {
-    cwd: repo, env: { ...process.env, CRASH_SLOW_MS: String(slowMs) }, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repo, env: { ...process.env, CRASH_SLOW_MS: String(slowMs), CRASH_SEED: String(rand(2 ** 31)) }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
   let stderr = '';
@@ -175,14 +192,14 @@ test('SIGKILL at random points, restart on the same checkpoint: every row exactl
     if (r.midSink) midSinkKills++;
     if (r.twoInFlight) twoInFlightKills++;
   }
-  t.diagnostic(`${kills} kills: ${log.join('; ')}`);
+  t.diagnostic(`seed ${SEED} (SPATE_CRASH_SEED=${SEED} replays it); ${kills} kills: ${log.join('; ')}`);
   assert.equal((await runChild(input, work, undefined)).outcome, 'done', 'the last, unkilled run completes');
   // The reference: one uninterrupted run over the same input.
   const refWork = join(root, 'reference');
   assert.equal((await runChild(input, refWork, undefined)).outcome, 'done');
 
   // The kills must have hit the windows that matter, or the test proved little.
-  assert.ok(kills >= MIN_KILLS, `only ${kills} kills landed before the input was done:\n${log.join('\n')}`);
+  assert.ok(kills >= MIN_KILLS, `seed ${SEED}: only ${kills} kills landed before the input was done:\n${log.join('\n')}`);
   assert.ok(inFlightKills >= 1, `no kill landed between a batch's offsets and its commit:\n${log.join('\n')}`);
   assert.ok(midSinkKills >= 1, `no kill landed inside a foreachBatch body:\n${log.join('\n')}`);
   // Commits are pipelined: a kill while one batch commits and the next is logged leaves two to run again.
