@@ -1,5 +1,6 @@
 import type { StructType } from '../core/types.js';
 import type { Vector } from '../core/vector.js';
+import { PrefixIndex } from './prefix-index.js';
 import { newSlotIndex, type SlotIndex } from './slot-index.js';
 import { ValueColumn } from './value-column.js';
 
@@ -108,8 +109,22 @@ export class StateData {
     this.capacity = cap;
   }
 
+  /** The slots by their first `width` key columns (built on first use, dropped by compaction). */
+  private prefix: PrefixIndex | undefined;
+
+  /** The live slots whose first `prefix.length` key columns equal each row's (see PrefixIndex.slotsOf). */
+  slotsByPrefix(prefix: readonly Vector[], numRows: number): { offsets: Int32Array; slots: Int32Array } {
+    if (this.prefix === undefined || this.prefix.width !== prefix.length) {
+      this.prefix = new PrefixIndex(prefix.length, this.keySchema.fields.map((f) => f.dataType));
+    }
+    const n = this.numSlots;
+    this.prefix.extend(this.keyCols.map((c) => c.view(n)), n);
+    return this.prefix.slotsOf(prefix, numRows, this.live);
+  }
+
   /** Rebuilds the index and columns over the live keys only, dropping dead slots (slots change). */
   compact(): void {
+    this.prefix = undefined;
     const slots = this.liveSlots();
     const n = slots.length;
     const keys = this.keyCols.map((c) => c.take(slots));

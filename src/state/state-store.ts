@@ -135,6 +135,17 @@ export class StateStore {
     return this.data.keyCols.map((c) => c.view(n));
   }
 
+  /**
+   * The live slots whose first `prefix.length` key columns equal each row of
+   * `prefix`: row r's are `slots[offsets[r] .. offsets[r + 1])`. Costs the
+   * slots of those prefixes, not the store (a secondary index kept as slots
+   * are added); a session-window aggregation finds a key's sessions this way.
+   */
+  slotsByPrefix(prefix: readonly Vector[], numRows: number): { offsets: Int32Array; slots: Int32Array } {
+    this.checkOpen('slotsByPrefix');
+    return this.data.slotsByPrefix(prefix, numRows);
+  }
+
   isLive(slot: number): boolean {
     return this.data.live[slot] === 1;
   }

@@ -299,6 +299,9 @@ export class MicroBatchExecution {
   }
 
   private statePartitions = 0;
+  /** The clock time the previous trigger started, and the span from it to the current trigger's start. */
+  private lastTriggerStartMs: number | undefined;
+  private inputIntervalMs = 0;
   private pending: PendingBatch[] = [];
 
   private async loop(): Promise<void> {
@@ -326,6 +329,9 @@ export class MicroBatchExecution {
         if (this.stopped || this.failed) break;
       }
       const triggerStart = this.cfg.clock.now();
+      // Spark's inputRowsPerSecond spans from the previous trigger's start (idle ones included) to this one's.
+      this.inputIntervalMs = this.lastTriggerStartMs === undefined ? 0 : triggerStart - this.lastTriggerStartMs;
+      this.lastTriggerStartMs = triggerStart;
       const timer = new PhaseTimer(() => performance.now());
       this.events.onStatus('Getting offsets from sources', false, true);
       const limitOf = (s: StreamSource): ReadLimit => (t.kind === 'once' ? { kind: 'all' } : s.defaultReadLimit?.() ?? { kind: 'all' });
@@ -387,6 +393,7 @@ export class MicroBatchExecution {
     const wal: Promise<boolean> = replay ? Promise.resolve(true) : (twoBack ?? Promise.resolve()).then(() => this.offsetLog.add(batchId, { offsets: ends, metadata }));
     wal.catch(() => undefined); // awaited by the commit; this only keeps an early failure from being reported as unhandled
     const batchWatermarkMs = this.watermark.currentMs;
+    const inputIntervalMs = replay ? 0 : this.inputIntervalMs;
     const eventTime: EventTimeStats[] = this.watermark.newStats();
     const droppedByWatermark = new Map<number, number>();
     const inputs = new Map<number, readonly RecordBatch[]>();
@@ -430,7 +437,7 @@ export class MicroBatchExecution {
     this.lastBatchWatermarkMs = batchWatermarkMs;
     const previous = this.commits[this.commits.length - 1];
     const commit = this.commitBatch(previous, {
-      batchId, starts, ends, wal, out, sealed, nextWatermarkMs, batchWatermarkMs, eventTime, droppedByWatermark, counts, timer, triggerStart, t0,
+      batchId, starts, ends, wal, out, sealed, nextWatermarkMs, batchWatermarkMs, eventTime, droppedByWatermark, counts, timer, triggerStart, t0, inputIntervalMs,
     });
     // Awaited by the next batch's commit and by the loop; a failure also wakes the loop from a trigger wait.
     commit.catch(() => { this.failed = true; this.abort.abort(); });
@@ -488,7 +495,7 @@ export class MicroBatchExecution {
       batchId,
       batchDuration: Math.round(elapsed),
       numInputRows,
-      inputRowsPerSecond: rate(numInputRows, elapsed),
+      inputRowsPerSecond: rate(numInputRows, b.inputIntervalMs),
       processedRowsPerSecond: rate(numInputRows, elapsed),
       durationMs: Object.fromEntries(Object.entries(timer.durations).map(([k, v]) => [k, Math.round(v)])),
       eventTime: eventTimeProgress(b.eventTime, b.batchWatermarkMs, this.cfg.watermarkDelaysMs.length > 0),
@@ -507,7 +514,7 @@ export class MicroBatchExecution {
           endOffset: ends[i] ?? null,
           latestOffset: s.reportLatestOffset ? s.reportLatestOffset() : ends[i] ?? null,
           numInputRows: counts[i]!,
-          inputRowsPerSecond: rate(counts[i]!, elapsed),
+          inputRowsPerSecond: rate(counts[i]!, b.inputIntervalMs),
           processedRowsPerSecond: rate(counts[i]!, elapsed),
           ...(metrics !== undefined ? { metrics } : {}),
         };
@@ -534,6 +541,8 @@ interface BatchInFlight {
   readonly counts: readonly number[];
   readonly timer: PhaseTimer;
   readonly triggerStart: number;
+  /** Clock time from the previous trigger's start to this one's (0 for the first): the span of inputRowsPerSecond. */
+  readonly inputIntervalMs: number;
   readonly t0: number;
   metrics?: OperatorStateMetrics[];
 }

@@ -106,23 +106,23 @@ function mergeIntoState(
   const partOf = new Int32Array(g.count);
   byPart.forEach((gids, p) => { for (let i = 0; i < gids.length; i++) partOf[gids[i]!] = p; });
 
-  // Stored sessions of the batch's keys (a scan of the partitions those keys live in).
+  // Stored sessions of the batch's keys, found through the store's index by key prefix (the other keys), so the
+  // work is the batch's keys' sessions, not the partition's.
   const stored = { group: [] as number[], start: [] as number[], end: [] as number[], slot: [] as number[] };
   byPart.forEach((gids, p) => {
     const store = state.store(p);
     if (gids.length === 0 || store.numKeys === 0) return;
-    const keyViews = store.keys();
-    const slots = keyViews[nOther]!.length;
-    const gidOf = new Int32Array(slots);
-    if (g.index) g.index.lookup(keyViews.slice(0, nOther), slots, gidOf);
-    const starts = keyViews[nOther]!.values as Float64Array;
+    const { offsets, slots } = store.slotsByPrefix(groupKeys.map((v) => takeVector(v, gids)), gids.length);
+    const starts = store.keys()[nOther]!.values as Float64Array;
     const ends = store.values()[0]!.values as Float64Array;
-    for (let s = 0; s < slots; s++) {
-      if (gidOf[s]! < 0 || !store.isLive(s)) continue;
-      stored.group.push(gidOf[s]!);
-      stored.start.push(starts[s]!);
-      stored.end.push(ends[s]!);
-      stored.slot.push(s);
+    for (let i = 0; i < gids.length; i++) {
+      for (let k = offsets[i]!; k < offsets[i + 1]!; k++) {
+        const s = slots[k]!;
+        stored.group.push(gids[i]!);
+        stored.start.push(starts[s]!);
+        stored.end.push(ends[s]!);
+        stored.slot.push(s);
+      }
     }
   });
 
