@@ -7,15 +7,25 @@ import { uniqueName } from '../support/services.js';
 export const REDIS_PORT = 6379;
 
 /** A plain connection for producing and inspecting data; closed when the test ends, its keys deleted. */
-export function redisFor(t: { after(fn: () => Promise<void> | void): void }): Redis & { keyOf(prefix: string): string } {
-  const r = new Redis({ port: REDIS_PORT, host: '127.0.0.1', maxRetriesPerRequest: 1 }) as Redis & { keyOf(prefix: string): string };
+export type TestRedis = Redis & {
+  /** A unique key name, deleted at the end. */
+  keyOf(prefix: string): string;
+  /** Runs `fn` at the end, before the connection closes (node:test runs after-hooks in the order added). */
+  atEnd(fn: () => Promise<unknown>): void;
+};
+
+export function redisFor(t: { after(fn: () => Promise<void> | void): void }): TestRedis {
+  const r = new Redis({ port: REDIS_PORT, host: '127.0.0.1', maxRetriesPerRequest: 1 }) as TestRedis;
   const made: string[] = [];
+  const ends: (() => Promise<unknown>)[] = [];
+  r.atEnd = (fn) => { ends.push(fn); };
   r.keyOf = (prefix: string) => {
     const k = uniqueName(prefix);
     made.push(k);
     return k;
   };
   t.after(async () => {
+    for (const f of ends) await f();
     if (made.length > 0) await r.del(...made);
     await r.quit();
   });
