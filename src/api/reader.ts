@@ -68,7 +68,7 @@ export class DataFrameReader {
     if (paths.length > 1) throw new SpateError('INVALID_OPTION', `format('${c.format}').load() takes at most one path, got ${paths.length}.`);
     if (paths.length === 1) options.path = paths[0]!;
     const timeZone = this.session.timeZone();
-    const schema = c.schema(options, this.userSchema, timeZone);
+    const schema = c.schema(options, this.userSchema, timeZone, false);
     const shown = Object.entries(safeOptions(options)).map(([k, v]) => `${k}=${v}`).join(', ');
     const df = new DataFrame(this.session, node({
       kind: 'dataSourceRelation', format: c.format, description: `${c.format} [${shown}]`, schema,

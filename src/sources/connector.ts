@@ -25,10 +25,11 @@ export interface SourceProvider {
   readonly streaming: boolean;
   /**
    * Validates the options and returns the schema the DataFrame has
-   * (Spark's sourceSchema); `userSchema` is readStream.schema(...), when given.
+   * (Spark's sourceSchema); `userSchema` is readStream.schema(...), when given;
+   * `streaming` tells readStream (true or absent) from spark.read (false), whose checks differ.
    * Synchronous: it runs inside load().
    */
-  schema(options: Readonly<Record<string, string>>, userSchema: StructType | undefined, timeZone: string): StructType;
+  schema(options: Readonly<Record<string, string>>, userSchema: StructType | undefined, timeZone: string, streaming?: boolean): StructType;
   /** Makes the source for one run of a streaming query. */
   create?(ctx: SourceContext): StreamSource;
   /** `spark.read.format(format).load()`: reads the bounded data when the DataFrame is executed. */

@@ -78,7 +78,7 @@ export function streamSourceSchema(format: string, options: Readonly<Record<stri
     }
     default:
       if (isFileFormat(f)) return fileSourceSchema(f, options, userSchema, timeZone);
-      return streamingConnector(f, format).schema(options, userSchema, timeZone);
+      return streamingConnector(f, format).schema(options, userSchema, timeZone, true);
   }
 }
 

@@ -239,8 +239,8 @@ async function readBatch(ctx: BatchReadContext): Promise<RecordBatch[]> {
 export const KAFKA_SOURCE: SourceProvider = {
   format: 'kafka',
   streaming: true,
-  schema(options, userSchema) {
-    const opts = kafkaSourceOptions(options, isStreamRead(options));
+  schema(options, userSchema, _timeZone, streaming) {
+    const opts = kafkaSourceOptions(options, streaming !== false);
     const own = kafkaSchema(opts.includeHeaders);
     if (userSchema !== undefined) {
       if (!sameFields(own, userSchema)) throw new SpateError('USER_SCHEMA_NOT_SUPPORTED', 'Kafka source has a fixed schema and cannot be set with a custom one. Remove .schema(...) from the reader.');
@@ -253,15 +253,6 @@ export const KAFKA_SOURCE: SourceProvider = {
   },
   readBatch,
 };
-
-/**
- * schema() serves readStream and spark.read alike; readStream's options carry
- * spark.sql.streaming.schemaInference (stream-reader.ts adds it), which tells
- * the two apart so each gets Spark's checks at load().
- */
-function isStreamRead(options: Readonly<Record<string, string>>): boolean {
-  return Object.keys(options).some((k) => k.toLowerCase() === 'spark.sql.streaming.schemainference');
-}
 
 function sameFields(a: StructType, b: StructType): boolean {
   return a.fields.length === b.fields.length && a.fields.every((f, i) => f.name === b.fields[i]!.name);
