@@ -1,0 +1,159 @@
+// The jdbc streaming sink (checkpointing on, exactly-once commit table) against plain client loops inserting
+// the same rows in batches of the same size (multi-row INSERT for pg, the bulk protocol for mariadb), each
+// committing once per 50k rows as spate does per micro-batch. COPY is not measured: it needs pg-copy-streams,
+// which spate does not depend on.
+// Run: node --import tsx bench/connectors/jdbc.ts [rows=500000] [batchsize=1000] [rowsPerTrigger=50000] [postgres|mariadb|both]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import * as mariadb from 'mariadb';
+import { SparkSession } from '../../src/index.js';
+import { MemoryStream } from '../../src/testing/index.js';
+import { makeBatch } from '../../src/core/batch.js';
+import { parseSchema } from '../../src/core/ddl.js';
+
+const N = Number(process.argv[2] ?? 500_000);
+const BATCH = Number(process.argv[3] ?? 1000);
+const PER_TRIGGER = Number(process.argv[4] ?? 50_000);
+const WHICH = process.argv[5] ?? 'both';
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+const MARIA_URL = 'mariadb://root@127.0.0.1:3306/test';
+const SCHEMA = parseSchema('id BIGINT, name STRING, value DOUBLE, ts TIMESTAMP');
+const T0 = Date.UTC(2024, 0, 1) * 1000;
+
+interface Row { system: string; rows: number; seconds: number; cpuSeconds: number }
+
+async function measure(system: string, fn: () => Promise<number>): Promise<Row> {
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const rows = await fn();
+  const seconds = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  return { system, rows, seconds, cpuSeconds: (c.user + c.system) / 1e6 };
+}
+
+// The data, once: columns for spate, one object per row for the plain loops (as an application would hold them).
+const ids = new Float64Array(N);
+const names = new Array<string>(N);
+const values = new Float64Array(N);
+const tss = new Float64Array(N);
+const objects = new Array<{ id: number; name: string; value: number; ts: Date }>(N);
+for (let i = 0; i < N; i++) {
+  ids[i] = i;
+  names[i] = `page-${i % 1000}`;
+  values[i] = i * 0.5;
+  tss[i] = T0 + i * 1000;
+  objects[i] = { id: i, name: names[i]!, value: values[i]!, ts: new Date(tss[i]! / 1000) };
+}
+
+const spark = SparkSession.builder.appName('bench-jdbc').getOrCreate();
+
+async function spateRun(url: string, table: string, label: string, drop: (sql: string) => Promise<void>): Promise<Row> {
+  await drop(`DROP TABLE IF EXISTS ${table}`);
+  await drop(`DROP TABLE IF EXISTS ${table}_commits`);
+  const input = new MemoryStream(spark, SCHEMA);
+  for (let start = 0; start < N; start += PER_TRIGGER) {
+    const end = Math.min(N, start + PER_TRIGGER);
+    input.source.addData(makeBatch(SCHEMA, [
+      { type: SCHEMA.fields[0]!.dataType, length: end - start, values: ids.slice(start, end), validity: null },
+      { type: SCHEMA.fields[1]!.dataType, length: end - start, values: names.slice(start, end), validity: null },
+      { type: SCHEMA.fields[2]!.dataType, length: end - start, values: values.slice(start, end), validity: null },
+      { type: SCHEMA.fields[3]!.dataType, length: end - start, values: tss.slice(start, end), validity: null },
+    ], end - start));
+  }
+  const ck = mkdtempSync(join(tmpdir(), 'spate-bench-jdbc-'));
+  try {
+    return await measure(label, async () => {
+      const q = input.toDF().writeStream.format('jdbc').option('url', url).option('dbtable', table).option('commitTable', `${table}_commits`)
+        .option('batchsize', BATCH).option('checkpointLocation', ck).trigger({ availableNow: true }).start();
+      await q.awaitTermination();
+      return q.recentProgress.reduce((s, p) => s + p.numInputRows, 0);
+    });
+  } finally {
+    rmSync(ck, { recursive: true, force: true });
+  }
+}
+
+async function pgBench(results: Row[]): Promise<void> {
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const exec = async (sql: string): Promise<void> => { await admin.query(sql); };
+  results.push(await spateRun(PG_URL, 'bench_jdbc_spate', `spate jdbc sink -> PostgreSQL (batchsize ${BATCH})`, exec));
+  const spateCount = Number((await admin.query('SELECT COUNT(*) AS n FROM bench_jdbc_spate')).rows[0].n);
+  if (spateCount !== N) throw new Error(`spate wrote ${spateCount} rows, expected ${N}`);
+  await exec('DROP TABLE IF EXISTS bench_jdbc_plain');
+  await exec('CREATE TABLE bench_jdbc_plain (id BIGINT, name TEXT, value FLOAT8, ts TIMESTAMP)');
+  results.push(await measure(`plain pg loop (multi-row INSERT of ${BATCH}, COMMIT per ${PER_TRIGGER})`, async () => {
+    const c = new pg.Client({ connectionString: PG_URL });
+    await c.connect();
+    await c.query("SET TIME ZONE 'UTC'");
+    const sqlFor = new Map<number, string>();
+    for (let start = 0; start < N; start += PER_TRIGGER) {
+      await c.query('BEGIN');
+      const end = Math.min(N, start + PER_TRIGGER);
+      for (let s = start; s < end; s += BATCH) {
+        const e = Math.min(end, s + BATCH);
+        let sql = sqlFor.get(e - s);
+        if (sql === undefined) {
+          const parts: string[] = [];
+          for (let r = 0; r < e - s; r++) parts.push(`($${r * 4 + 1}, $${r * 4 + 2}, $${r * 4 + 3}, $${r * 4 + 4})`);
+          sql = `INSERT INTO bench_jdbc_plain (id, name, value, ts) VALUES ${parts.join(', ')}`;
+          sqlFor.set(e - s, sql);
+        }
+        const params: unknown[] = [];
+        for (let r = s; r < e; r++) { const o = objects[r]!; params.push(o.id, o.name, o.value, o.ts); }
+        await c.query(sql, params);
+      }
+      await c.query('COMMIT');
+    }
+    await c.end();
+    return N;
+  }));
+  await exec('DROP TABLE IF EXISTS bench_jdbc_spate');
+  await exec('DROP TABLE IF EXISTS bench_jdbc_spate_commits');
+  await exec('DROP TABLE IF EXISTS bench_jdbc_plain');
+  await admin.end();
+}
+
+async function mariaBench(results: Row[]): Promise<void> {
+  const admin = await mariadb.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', database: 'test' });
+  const exec = async (sql: string): Promise<void> => { await admin.query(sql); };
+  results.push(await spateRun(MARIA_URL, 'bench_jdbc_spate', `spate jdbc sink -> MariaDB (batchsize ${BATCH})`, exec));
+  await exec('DROP TABLE IF EXISTS bench_jdbc_plain');
+  await exec('CREATE TABLE bench_jdbc_plain (id BIGINT, name LONGTEXT, value DOUBLE, ts DATETIME(6))');
+  results.push(await measure(`plain mariadb loop (batch() of ${BATCH}, COMMIT per ${PER_TRIGGER})`, async () => {
+    const c = await mariadb.createConnection({ host: '127.0.0.1', port: 3306, user: 'root', database: 'test', timezone: '+00:00' });
+    for (let start = 0; start < N; start += PER_TRIGGER) {
+      await c.beginTransaction();
+      const end = Math.min(N, start + PER_TRIGGER);
+      for (let s = start; s < end; s += BATCH) {
+        const rows: unknown[][] = [];
+        for (let r = s; r < Math.min(end, s + BATCH); r++) { const o = objects[r]!; rows.push([o.id, o.name, o.value, o.ts]); }
+        await c.batch('INSERT INTO bench_jdbc_plain (id, name, value, ts) VALUES (?, ?, ?, ?)', rows);
+      }
+      await c.commit();
+    }
+    await c.end();
+    return N;
+  }));
+  await exec('DROP TABLE IF EXISTS bench_jdbc_spate');
+  await exec('DROP TABLE IF EXISTS bench_jdbc_spate_commits');
+  await exec('DROP TABLE IF EXISTS bench_jdbc_plain');
+  await admin.end();
+}
+
+const results: Row[] = [];
+if (WHICH === 'both' || WHICH === 'postgres') await pgBench(results);
+if (WHICH === 'both' || WHICH === 'mariadb') await mariaBench(results);
+
+const fmt = (n: number, d = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+console.log(`\n${fmt(N)} rows (id BIGINT, name STRING, value DOUBLE, ts TIMESTAMP), batchsize ${BATCH}, ${fmt(PER_TRIGGER)} rows per transaction\n`);
+console.log('| system | rows | seconds | rows/s | rows per CPU-second | vs plain loop |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (let i = 0; i < results.length; i++) {
+  const r = results[i]!;
+  const plain = results[i % 2 === 0 ? i + 1 : i]!;
+  const ratio = (r.rows / r.seconds) / (plain.rows / plain.seconds);
+  console.log(`| ${r.system} | ${fmt(r.rows)} | ${fmt(r.seconds, 2)} | ${fmt(r.rows / r.seconds)} | ${fmt(r.rows / r.cpuSeconds)} | ${ratio.toFixed(2)}x |`);
+}
