@@ -128,7 +128,8 @@ export class RedisConnection {
   /** Extra reply timeout for blocking reads. */
   private readonly extraTimeoutMs: number;
 
-  constructor(options: Readonly<Record<string, string>>, extraTimeoutMs = 0) {
+  /** `onRetry` is told of each failed try that will be tried again (the source logs it as a warning). */
+  constructor(options: Readonly<Record<string, string>>, extraTimeoutMs = 0, private readonly onRetry?: (message: string) => void) {
     this.cfg = redisConfig(options);
     this.policy = retryPolicy(options);
     this.secrets = secretsOf(options, this.cfg);
@@ -151,7 +152,11 @@ export class RedisConnection {
         if (!(e instanceof SpateError) && !(e instanceof Error && e.name === 'ReplyError')) this.drop();
         throw this.authError(e, what) ?? e;
       }
-    }, { policy: this.policy, retryable, options: this.secrets, signal: this.abort.signal });
+    }, {
+      policy: this.policy, retryable, options: this.secrets, signal: this.abort.signal,
+      onRetry: (attempt, e, delayMs) => this.onRetry?.(
+        `Redis at ${this.cfg.host}:${this.cfg.port}: ${what} failed (${clientMessage(e, this.secrets)}); trying again in ${delayMs} ms (retry ${attempt} of ${this.policy.retries}).`),
+    });
   }
 
   /** Refused credentials or rights: no retry helps, and the message says what to check. */

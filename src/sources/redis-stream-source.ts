@@ -15,6 +15,7 @@ import type { StructType } from '../core/types.js';
 import { RedisConnection, streamInfos, waitForEntries, type StreamEntry, type StreamInfo } from '../clients/redis.js';
 import type { Offset, ReadLimit, SourceContext, StreamSource } from './source.js';
 import { compareIds, decodeOffset, type RedisOffset } from './redis-offsets.js';
+import { sourceWarning } from './source-options.js';
 import { parseRedisSourceOptions, type RedisSourceOptions } from './redis-options.js';
 import { checkDataLoss, readRange, type WarnedLoss } from './redis-read.js';
 import { EntryDecoder, type KeyEntries } from './redis-schema.js';
@@ -52,7 +53,7 @@ export class RedisStreamSource implements StreamSource {
 
   constructor(ctx: SourceContext, schema: StructType) {
     this.opts = parseRedisSourceOptions(ctx.options, true);
-    this.conn = new RedisConnection(ctx.options, this.opts.blockMs);
+    this.conn = new RedisConnection(ctx.options, this.opts.blockMs, (m) => sourceWarning(`redis source: ${m}`));
     this.schema = schema;
     this.decoder = new EntryDecoder(schema, this.opts.mode, this.opts.corruptColumn, ctx.timeZone);
     this.description = `RedisStreamSource[stream.keys=${this.opts.keys.join(',')}, ${this.conn.cfg.display}]`;
