@@ -3,7 +3,7 @@ import { SpateError } from '../core/errors.js';
 import { rabbitEndpoint, type RabbitConnectionOptions } from '../clients/rabbitmq.js';
 import { AmqpConnection, isRetryableAmqpError, type AmqpPublishOptions, type ConfirmChannel } from '../clients/rabbitmq-amqp.js';
 import { withRetry, type Endpoint } from '../clients/retry.js';
-import { rowBody, rowProps, type RabbitSinkColumns } from './rabbitmq-sink-options.js';
+import { rowBodies, rowProps, type RabbitSinkColumns } from './rabbitmq-sink-options.js';
 import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
 
 export interface ExchangeTarget {
@@ -33,7 +33,7 @@ export class RabbitQueueSink implements StreamSink {
   private channel: ConfirmChannel | undefined;
   private queryId = 'batch';
 
-  constructor(private readonly target: ExchangeTarget, private readonly c: RabbitConnectionOptions, private readonly cols: RabbitSinkColumns) {
+  constructor(private readonly target: ExchangeTarget, private readonly c: RabbitConnectionOptions, private readonly cols: RabbitSinkColumns, private readonly timeZone = 'UTC') {
     this.endpoint = rabbitEndpoint(c);
     const where = target.queue !== undefined ? `queue ${target.queue}` : `exchange ${target.exchange === '' ? '(default)' : target.exchange}`;
     this.description = `RabbitMQSink[${where} at ${c.host}:${c.port}]`;
@@ -67,6 +67,7 @@ export class RabbitQueueSink implements StreamSink {
     const onReturn = (m: { fields: { routingKey: string; replyText?: string } }): void => { returned.push(m.fields.routingKey); };
     ch.on('return', onReturn);
     try {
+      const bodyOf = rowBodies(data, this.cols, this.timeZone);
       const keys = this.cols.routingKey >= 0 ? (data.columns[this.cols.routingKey]!.values as (string | null)[]) : null;
       for (let i = 0; i < data.numRows; i++) {
         const key = keys?.[i] ?? t.routingKey ?? '';
@@ -74,7 +75,7 @@ export class RabbitQueueSink implements StreamSink {
         const o: AmqpPublishOptions = { persistent: t.persistent, mandatory: t.mandatory, messageId: `${this.queryId}:${batchId}:${i}` };
         if (t.contentType !== undefined) o.contentType = t.contentType;
         if (props) o.headers = Object.fromEntries(props);
-        const body = rowBody(data, this.cols, i);
+        const body = bodyOf(i);
         if (!ch.publish(t.exchange, key, Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength), o)) {
           await new Promise<void>((resolve) => ch.once('drain', resolve));
         }

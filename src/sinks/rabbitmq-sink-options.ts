@@ -1,7 +1,8 @@
 import { SpateError } from '../core/errors.js';
-import type { RecordBatch } from '../core/batch.js';
-import type { DataType, StructType } from '../core/types.js';
+import { makeBatch, type RecordBatch } from '../core/batch.js';
+import { StructType, type DataType } from '../core/types.js';
 import { SourceOptions } from '../io/options.js';
+import { encodeJson } from '../io/text-formats-write.js';
 import { rabbitConnectionOptions, type RabbitConnectionOptions } from '../clients/rabbitmq.js';
 
 /** Where the rabbitmq sink writes: a stream (stream protocol, deduplicated) or an exchange (AMQP 0.9.1, confirms). */
@@ -14,7 +15,9 @@ export type RabbitSinkOptions =
 
 /** The columns a row is made of: body (required), optional properties map and routing key. */
 export interface RabbitSinkColumns {
+  /** The body column, or -1: then each row's body is the JSON object of `jsonColumns`. */
   readonly body: number;
+  readonly jsonColumns: readonly number[];
   readonly bodyIsString: boolean;
   /** `applicationProperties` / `headers` MAP<STRING, STRING> column, or -1. */
   readonly props: number;
@@ -63,19 +66,19 @@ function find(schema: StructType, names: readonly string[]): number {
 
 const isStringMap = (t: DataType): boolean => t.kind === 'map' && t.keyType.kind === 'string';
 
-/** Finds the body and the optional columns, naming what is wrong and how to fix it. */
+/**
+ * Finds the body and the optional columns, naming what is wrong and how to
+ * fix it. The body is column `body` or `value` (string or binary); without
+ * one, each row is sent as the JSON object of its other columns (as
+ * df.write.json writes a line).
+ */
 export function rabbitSinkColumns(schema: StructType, o: RabbitSinkOptions): RabbitSinkColumns {
   const body = find(schema, ['body', 'value']);
-  const cols = schema.fields.map((f) => f.name).join(', ');
-  if (body < 0) {
-    if (schema.fields.length !== 1) {
-      throw new SpateError('COLUMN_NOT_FOUND', `The rabbitmq sink needs a 'body' (or 'value') column, string or binary; the query has: ${cols}. Add e.g. .select(F.to_json(F.struct('*')).alias('body')).`);
+  if (body >= 0) {
+    const bt = schema.fields[body]!.dataType.kind;
+    if (bt !== 'string' && bt !== 'binary') {
+      throw new SpateError('INVALID_COLUMN_TYPE', `The rabbitmq sink's body column '${schema.fields[body]!.name}' must be string or binary, got ${bt}. Cast it, e.g. F.col('${schema.fields[body]!.name}').cast('string'), or use F.to_json(...).`);
     }
-  }
-  const bi = body >= 0 ? body : 0;
-  const bt = schema.fields[bi]!.dataType.kind;
-  if (bt !== 'string' && bt !== 'binary') {
-    throw new SpateError('INVALID_COLUMN_TYPE', `The rabbitmq sink's body column '${schema.fields[bi]!.name}' must be string or binary, got ${bt}. Cast it, e.g. F.col('${schema.fields[bi]!.name}').cast('string'), or use F.to_json(...).`);
   }
   const props = find(schema, ['applicationProperties', 'headers']);
   if (props >= 0 && !isStringMap(schema.fields[props]!.dataType)) {
@@ -88,18 +91,31 @@ export function rabbitSinkColumns(schema: StructType, o: RabbitSinkOptions): Rab
   if (o.kind === 'exchange' && routingKey < 0 && o.routingKey === undefined) {
     throw new SpateError('MISSING_OPTION', `Publishing to exchange '${o.exchange}' needs a routing key: set option 'routingKey' or add a 'routingKey' string column (rabbitmq sink).`);
   }
-  return { body: bi, bodyIsString: bt === 'string', props, routingKey };
+  const jsonColumns = body >= 0 ? [] : schema.fields.map((_, i) => i).filter((i) => i !== props && i !== routingKey);
+  if (body < 0 && jsonColumns.length === 0) {
+    throw new SpateError('COLUMN_NOT_FOUND', `The rabbitmq sink needs a 'body' (or 'value') column, string or binary, or other columns to send as JSON; the query has: ${schema.fields.map((f) => f.name).join(', ')}.`);
+  }
+  return { body, jsonColumns, bodyIsString: body >= 0 && schema.fields[body]!.dataType.kind === 'string', props, routingKey };
 }
 
 const EMPTY = new Uint8Array(0);
 
-/** Row i's body bytes (a null body is an empty message). */
-export function rowBody(batch: RecordBatch, c: RabbitSinkColumns, i: number): Uint8Array {
+/** The batch's message bodies, row by row (a null body is an empty message). */
+export function rowBodies(batch: RecordBatch, c: RabbitSinkColumns, timeZone: string): (i: number) => Uint8Array {
+  if (c.body < 0) {
+    const fields = c.jsonColumns.map((i) => batch.schema.fields[i]!);
+    const part = makeBatch(StructType(fields), c.jsonColumns.map((i) => batch.columns[i]!), batch.numRows);
+    const lines = encodeJson(part.schema, [part], new SourceOptions({ lineSep: '\n' }), timeZone).split('\n');
+    return (i) => Buffer.from(lines[i] ?? '', 'utf8');
+  }
   const v = batch.columns[c.body]!;
-  if (v.validity !== null && v.validity[i] === 0) return EMPTY;
-  const x = (v.values as unknown[])[i];
-  if (x === null || x === undefined) return EMPTY;
-  return c.bodyIsString ? Buffer.from(x as string, 'utf8') : (x as Uint8Array);
+  const values = v.values as unknown[];
+  return (i) => {
+    if (v.validity !== null && v.validity[i] === 0) return EMPTY;
+    const x = values[i];
+    if (x === null || x === undefined) return EMPTY;
+    return c.bodyIsString ? Buffer.from(x as string, 'utf8') : (x as Uint8Array);
+  };
 }
 
 /** Row i's properties map, or null. */

@@ -16,8 +16,8 @@ export const RABBITMQ_SINK: SinkProvider = {
     const o = parseRabbitSinkOptions(ctx.options);
     const cols = rabbitSinkColumns(ctx.schema, o);
     return o.kind === 'stream'
-      ? new RabbitStreamSink(o.stream, o.producerName, o.connection, cols)
-      : new RabbitQueueSink(o, o.connection, cols);
+      ? new RabbitStreamSink(o.stream, o.producerName, o.connection, cols, ctx.timeZone)
+      : new RabbitQueueSink(o, o.connection, cols, ctx.timeZone);
   },
   async writeBatch(batches, ctx) {
     const o = parseRabbitSinkOptions(ctx.options);
@@ -26,7 +26,9 @@ export const RABBITMQ_SINK: SinkProvider = {
       throw new SpateError('UNSUPPORTED_SAVE_MODE', `Save mode '${ctx.mode}' is not allowed for format('rabbitmq'): messages can only be appended. Allowed save modes are 'append' and 'errorifexists' (default).`);
     }
     const cols = rabbitSinkColumns(ctx.schema, o);
-    const sink = o.kind === 'stream' ? new RabbitStreamSink(o.stream, o.producerName, o.connection, cols) : new RabbitQueueSink(o, o.connection, cols);
+    const sink = o.kind === 'stream'
+      ? new RabbitStreamSink(o.stream, o.producerName, o.connection, cols, ctx.timeZone)
+      : new RabbitQueueSink(o, o.connection, cols, ctx.timeZone);
     try {
       // With a producerName, a re-run of the same df.write is dropped by the broker (ids by batch index); without, at-least-once.
       for (let b = 0; b < batches.length; b++) await sink.write(b, batches[b]!);

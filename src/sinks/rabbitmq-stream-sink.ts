@@ -5,7 +5,7 @@ import { encodeMessage } from '../clients/rabbitmq-message.js';
 import { StreamConnection, isRetryableStreamError, STREAM_CODES } from '../clients/rabbitmq-stream.js';
 import { withRetry, type Endpoint } from '../clients/retry.js';
 import { explain } from '../sources/rabbitmq-stream-source.js';
-import { rowBody, rowProps, type RabbitSinkColumns } from './rabbitmq-sink-options.js';
+import { rowBodies, rowProps, type RabbitSinkColumns } from './rabbitmq-sink-options.js';
 import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
 
 /** Publishing ids are batchId * 2^32 + row + 1: increasing across batches and rows, as the broker's deduplication needs. */
@@ -43,7 +43,7 @@ export class RabbitStreamSink implements StreamSink {
   private live: Live | undefined;
   private producer: string | null;
 
-  constructor(private readonly stream: string, producerName: string | undefined, private readonly conn: RabbitConnectionOptions, private readonly cols: RabbitSinkColumns) {
+  constructor(private readonly stream: string, producerName: string | undefined, private readonly conn: RabbitConnectionOptions, private readonly cols: RabbitSinkColumns, private readonly timeZone = 'UTC') {
     this.endpoint = rabbitEndpoint(conn);
     this.producer = producerName ?? null;
     this.description = `RabbitMQStreamSink[${stream} at ${conn.host}:${conn.port}]`;
@@ -86,9 +86,10 @@ export class RabbitStreamSink implements StreamSink {
     const skip = this.producer !== null && live.last > base ? Number(live.last - base) : 0;
     const ids: bigint[] = new Array<bigint>(n);
     const msgs: Uint8Array[] = new Array<Uint8Array>(n);
+    const body = rowBodies(data, this.cols, this.timeZone);
     for (let i = skip; i < n; i++) {
       ids[i] = base + BigInt(i + 1);
-      msgs[i] = encodeMessage(rowBody(data, this.cols, i), rowProps(data, this.cols, i));
+      msgs[i] = encodeMessage(body(i), rowProps(data, this.cols, i));
     }
     const confirmed = new Promise<void>((done, fail) => {
       live.waiter = { lo: base + BigInt(skip + 1), hi: lastId, left: n - skip, done, fail };

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { SparkSession, functions as F } from '../../src/index.js';
 import { MemoryStream } from '../../src/testing/index.js';
 import { batchFromRows } from '../../src/core/batch.js';
-import { MapType, StringType, StructField, StructType } from '../../src/core/types.js';
+import { IntegerType, MapType, StringType, StructField, StructType } from '../../src/core/types.js';
 import { RABBITMQ_SINK } from '../../src/sinks/rabbitmq-sink.js';
 import { needService, uniqueName } from '../support/services.js';
 import { createStream, deleteQueue, deleteStream, readStreamBodies, withChannel } from '../sources/rabbitmq-support.js';
@@ -30,8 +30,20 @@ test('sink options: a target is required, the body column must be string or bina
   assert.throws(() => sinkFor({}), /Set where the rabbitmq sink writes/);
   assert.throws(() => sinkFor({ stream: 's', queue: 'q' }), /not both/);
   assert.throws(() => sinkFor({ exchange: 'x' }), /needs a routing key/);
-  const two = StructType([StructField('a', StringType), StructField('b', StringType)]);
-  assert.throws(() => sinkFor({ stream: 's' }, two), /needs a 'body' \(or 'value'\) column/);
+  const intBody = StructType([StructField('body', IntegerType)]);
+  assert.throws(() => sinkFor({ stream: 's' }, intBody), /body column 'body' must be string or binary, got int\. Cast it/);
+});
+
+test('without a body/value column each row is sent as the JSON object of its columns', { skip }, async (t) => {
+  const s = uniqueName('rmq_sink_json');
+  await createStream(s);
+  t.after(() => deleteStream(s));
+  const schema = StructType([StructField('id', IntegerType), StructField('name', StringType)]);
+  const sink = sinkFor({ stream: s }, schema);
+  await sink.open!(info('json-q'));
+  await sink.addBatch(0, batchFromRows(schema, [[1, 'a'], [2, null]]), 'append');
+  await sink.stop!();
+  assert.deepEqual(await readStreamBodies(s), ['{"id":1,"name":"a"}', '{"id":2}']);
 });
 
 test('stream sink: a batch id handed over again adds nothing; a partly written batch is completed, not duplicated', { skip }, async (t) => {
