@@ -51,7 +51,7 @@ try {
   for (const p of query.recentProgress) {
     const s = p.sources[0]!;
     console.log(`batch ${p.batchId}: ${s.numInputRows} changes, offsets ${JSON.stringify(s.startOffset)} -> ${JSON.stringify(s.endOffset)}, ` +
-      `server at ${JSON.stringify(s.latestOffset)}, ${s.metrics?.lagBytes ?? '?'} WAL bytes behind`);
+      `server WAL at ${JSON.stringify(s.latestOffset)}`);
   }
 } finally {
   await db.query('SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1', [slot]);
