@@ -32,7 +32,7 @@ try {
   await query.stop();
   console.log(`${query.recentProgress.length} micro-batches, ${query.recentProgress.reduce((n, p) => n + p.numInputRows, 0)} clicks`);
 
-  const counts = spark.read.jdbc(url, table).orderBy('window_start', 'page');
+  const counts = spark.read.format('jdbc').option('url', url).option('dbtable', table).load().orderBy('window_start', 'page');
   counts.printSchema();
   await counts.show(50, false);
 } finally {

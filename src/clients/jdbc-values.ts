@@ -14,7 +14,7 @@
  * its client takes (dates and timestamps as text, binary as Buffer).
  */
 import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../core/vector.js';
-import { formatDate, formatTimestamp } from '../core/datetime.js';
+import { formatDate } from '../core/datetime.js';
 import type { DataType } from '../core/types.js';
 import type { JdbcDialectName } from './jdbc-url.js';
 
@@ -196,9 +196,24 @@ export function columnBuilder(t: DataType): ColumnBuilder {
   };
 }
 
-/** A timestamp parameter: UTC wall-clock text with microseconds ('2024-01-05 10:00:00.123456'). */
+const TWO = Array.from({ length: 60 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+let lastDay = NaN;
+let lastDayText = '';
+
+/** A timestamp parameter: UTC wall-clock text with microseconds ('2024-01-05 10:00:00.123456'); the date part is cached, consecutive rows share days. */
 export function timestampParam(micros: number): string {
-  return formatTimestamp(micros, 0);
+  const day = Math.floor(micros / MICROS_PER_DAY);
+  if (day !== lastDay) {
+    lastDay = day;
+    lastDayText = `${formatDate(day)} `;
+  }
+  const rem = micros - day * MICROS_PER_DAY;
+  const secs = Math.floor(rem / 1_000_000);
+  const frac = Math.round(rem - secs * 1_000_000);
+  const h = (secs / 3600) | 0;
+  const m = ((secs - h * 3600) / 60) | 0;
+  const text = `${lastDayText}${TWO[h]}:${TWO[m]}:${TWO[secs - h * 3600 - m * 60]}`;
+  return frac === 0 ? text : `${text}.${String(frac + 1_000_000).slice(1)}`;
 }
 
 /** A date parameter: 'YYYY-MM-DD'. */
