@@ -157,6 +157,27 @@ for (const d of DIALECTS) {
     assert.throws(() => agg.writeStream.format('jdbc').option('dbtable', 't').outputMode('complete').start(), /Option 'url' is required/);
   });
 
+  test(`${d.name}: no password in the sink's description, progress or its failure`, { skip }, async (t) => {
+    const secret = 'Str3amSecretPw';
+    const input = new MemoryStream(spark, 'id INT');
+    const user = d.key === 'postgresql' ? 'postgres' : 'root';
+    const q = input.toDF().writeStream.format('jdbc').option('url', `jdbc:${d.key}://127.0.0.1:1/test?user=${user}&password=${secret}`)
+      .option('dbtable', 't').option('retries', 1).option('retryBackoffMs', 10).option('checkpointLocation', checkpoint(t)).start();
+    input.addData(1);
+    await assert.rejects(q.awaitTermination(20_000), (e: unknown) => {
+      assert.ok(e instanceof Error);
+      const m = `${e.message} ${String((e as { cause?: Error }).cause?.message ?? '')}`;
+      assert.match(m, /127\.0\.0\.1:1: creating the commit table 'spate_commits' failed after 2 tries/);
+      assert.doesNotMatch(m, new RegExp(secret));
+      return true;
+    });
+    await q.stop();
+    const shown = JSON.stringify([q.lastProgress, q.recentProgress, q.exception()?.message]);
+    assert.doesNotMatch(shown, new RegExp(secret));
+    const sink = JDBC_SINK.create!({ options: { url: `postgres://u:${secret}@127.0.0.1:1/db`, dbtable: 't', password: secret }, schema: parseSchema('id INT'), outputMode: 'append', timeZone: 'UTC' });
+    assert.doesNotMatch(sink.description, new RegExp(secret));
+  });
+
   test(`${d.name}: a value the table refuses fails the query naming table and column; the batch's transaction is rolled back`, { skip }, async (t) => {
     const tbl = tableName('jdbc_s_refuse');
     const commits = tableName('jdbc_s_commits');
