@@ -36,6 +36,22 @@ export interface PeekCommit {
   readonly changes: number;
 }
 
+/** The transactions of peeked messages, with their change counts (insert, update, delete, truncate messages). */
+export function scanCommits(messages: readonly Buffer[]): PeekCommit[] {
+  const commits: PeekCommit[] = [];
+  let changes = 0;
+  for (const m of messages) {
+    const tag = m[0];
+    if (tag === 0x43) {
+      commits.push({ commitLsn: readLsn(m, 2), endLsn: readLsn(m, 10), changes });
+      changes = 0;
+    } else if (tag === 0x49 || tag === 0x55 || tag === 0x44 || tag === 0x54) {
+      changes++;
+    }
+  }
+  return commits;
+}
+
 const PEEK_OPTIONS = `'proto_version', '1', 'publication_names', $2`;
 
 export class CdcSlot {
@@ -139,36 +155,14 @@ export class CdcSlot {
   }
 
   /**
-   * The transactions after the slot's confirmed position whose commit ends
-   * by `upto`, with their change counts, reading at most about `maxMessages`
-   * messages (null = all). `truncated` is true when the server stopped at
-   * that bound, so more may follow.
+   * The pgoutput messages after the slot's confirmed position up to (about)
+   * `upto`, in order, at most about `maxMessages` (null = all: the server
+   * stops after the transaction that reaches the bound, never inside one).
    */
-  async peekCommits(upto: bigint, maxMessages: number | null): Promise<{ commits: PeekCommit[]; truncated: boolean }> {
-    const rows = await this.peek(`reading the pending transactions of replication slot '${this.slotName}'`,
-      `SELECT get_byte(data, 0), CASE WHEN get_byte(data, 0) = 67 THEN substr(data, 2, 17) END
-         FROM pg_logical_slot_peek_binary_changes($1, $3::pg_lsn, $4::int, ${PEEK_OPTIONS})`,
-      [this.slotName, this.opts.publication, formatLsn(upto), maxMessages]);
-    const commits: PeekCommit[] = [];
-    let changes = 0;
-    for (const r of rows) {
-      const tag = r[0] as number;
-      if (tag === 67) {
-        const b = r[1] as Buffer;
-        commits.push({ commitLsn: readLsn(b, 1), endLsn: readLsn(b, 9), changes });
-        changes = 0;
-      } else if (tag === 73 || tag === 85 || tag === 68 || tag === 84) {
-        changes++;
-      }
-    }
-    return { commits, truncated: maxMessages !== null && rows.length >= maxMessages };
-  }
-
-  /** The pgoutput messages after the slot's confirmed position up to (about) `upto`, in order. */
-  async peekChanges(upto: bigint): Promise<Buffer[]> {
+  async peekChanges(upto: bigint, maxMessages: number | null = null): Promise<Buffer[]> {
     const rows = await this.peek(`reading changes from replication slot '${this.slotName}'`,
-      `SELECT data FROM pg_logical_slot_peek_binary_changes($1, $3::pg_lsn, NULL, ${PEEK_OPTIONS})`,
-      [this.slotName, this.opts.publication, formatLsn(upto)]);
+      `SELECT data FROM pg_logical_slot_peek_binary_changes($1, $3::pg_lsn, $4::int, ${PEEK_OPTIONS})`,
+      [this.slotName, this.opts.publication, formatLsn(upto), maxMessages]);
     return rows.map((r) => r[0] as Buffer);
   }
 

@@ -11,8 +11,38 @@ import { cdcOptions, type CdcOptions } from './postgres-cdc-options.js';
 import { cdcOffset, formatLsn, lsnDistance, offsetLsn, parseLsn } from './postgres-cdc-offsets.js';
 import { BEFORE_COLUMN, cdcLayout, cdcSchema, isMetaColumn } from './postgres-cdc-schema.js';
 import { PgoutputDecoder } from './postgres-cdc-decode.js';
-import { CdcSlot, type SlotState } from './postgres-cdc-slot.js';
+import { CdcSlot, scanCommits, type PeekCommit, type SlotState } from './postgres-cdc-slot.js';
 import { probeColumns } from './postgres-cdc-catalog.js';
+
+/** Messages of one peek, and the transactions in them. */
+interface PeekWindow {
+  /** The start LSN the peek was made for (the window holds every transaction after it, up to `upto` or the cap). */
+  readonly from: bigint;
+  readonly upto: bigint;
+  /** True when the server stopped at the message bound: more may follow. */
+  readonly truncated: boolean;
+  readonly messages: Buffer[];
+  readonly commits: readonly PeekCommit[];
+}
+
+/**
+ * The end of the next batch: the last of the whole transactions after
+ * `from` that fit `maxChanges` (the first is taken even when it alone is
+ * over), ending by `upto`. `full` when the limit stopped it.
+ */
+function pickEnd(commits: readonly PeekCommit[], from: bigint, upto: bigint, maxChanges: number | undefined): { last: bigint | undefined; full: boolean } {
+  let changes = 0;
+  let last: bigint | undefined;
+  for (const c of commits) {
+    if (c.commitLsn < from) continue;
+    if (c.endLsn > upto) break;
+    if (maxChanges !== undefined && last !== undefined && changes + c.changes > maxChanges) return { last, full: true };
+    changes += c.changes;
+    last = c.endLsn;
+    if (maxChanges !== undefined && changes >= maxChanges) return { last, full: true };
+  }
+  return { last, full: false };
+}
 
 /** Where the first run of a checkpoint started, kept in `sources/<i>/0`. */
 interface InitialEntry { readonly lsn: string }
@@ -46,6 +76,13 @@ export class PostgresCdcSource implements StreamSource {
   /** With failOnDataLoss false: the slot position up to which a loss was already reported (not again). */
   private lossReportedTo = -1n;
   private unchangedToast = 0;
+  /**
+   * The messages the last peek fetched (from the slot's confirmed position,
+   * which is at or before `from`, up to `upto`): later latestOffset and
+   * getBatch calls inside it need no new peek, so the server decodes each
+   * change about once per few batches rather than twice per batch.
+   */
+  private window: PeekWindow | undefined;
 
   constructor(ctx: SourceContext) {
     this.opts = cdcOptions(ctx.options);
@@ -130,6 +167,8 @@ export class PostgresCdcSource implements StreamSource {
       throw new SpateError('DATA_LOSS',
         `postgres-cdc: ${what}. Set option failOnDataLoss to false to go on anyway (${goingOn}), or start a new checkpoint.`);
     }
+    // What an earlier peek holds no longer matches the slot.
+    this.window = undefined;
     if (this.warned.has(what)) return;
     this.warned.add(what);
     sourceWarning(`postgres-cdc: ${what}; failOnDataLoss is false, so ${goingOn}.`);
@@ -150,26 +189,29 @@ export class PostgresCdcSource implements StreamSource {
     const upto = this.frozenEnd ?? s.current;
     if (this.idle !== undefined && this.idle.current === s.current && this.idle.from === from) return start;
     const maxChanges = limit.kind === 'maxRows' ? limit.rows : undefined;
-    // A bound on the messages the server decodes for this look: a transaction is at least begin, one change, commit.
+    // What an earlier peek fetched may already hold this batch: a full one, or all there was when nothing is new since.
+    const w = this.window;
+    if (w !== undefined && w.from <= from) {
+      const r = pickEnd(w.commits, from, upto, maxChanges);
+      if (r.full || (!w.truncated && w.upto === upto)) return this.answer(start, from, s, r.last);
+    }
+    // A bound on the messages the server decodes for this look (a few batches, so later batches are served from them);
+    // a transaction is at least begin, one change and commit.
     let cap = maxChanges === undefined ? null : Math.max(256, maxChanges * 4);
-    let last: bigint | undefined;
     for (;;) {
-      const { commits, truncated } = await this.slot.peekCommits(upto, cap);
-      let changes = 0;
-      let full = false;
-      last = undefined;
-      for (const c of commits) {
-        if (c.commitLsn < from) continue;
-        if (c.endLsn > upto) break;
-        // Whole transactions: the first one is taken even when it alone is over the limit.
-        if (maxChanges !== undefined && last !== undefined && changes + c.changes > maxChanges) { full = true; break; }
-        changes += c.changes;
-        last = c.endLsn;
-        if (maxChanges !== undefined && changes >= maxChanges) { full = true; break; }
+      const messages = await this.slot.peekChanges(upto, cap);
+      const truncated = cap !== null && messages.length >= cap;
+      const commits = scanCommits(messages);
+      const r = pickEnd(commits, from, upto, maxChanges);
+      if (r.full || !truncated || cap === null) {
+        this.window = { from, upto, truncated, messages, commits };
+        return this.answer(start, from, s, r.last);
       }
-      if (full || !truncated || cap === null) break;
       cap *= 4;
     }
+  }
+
+  private answer(start: Offset | null, from: bigint, s: SlotState, last: bigint | undefined): Offset | null {
     if (last === undefined) {
       this.idle = { current: s.current, from };
       return start;
@@ -183,7 +225,9 @@ export class PostgresCdcSource implements StreamSource {
     const to = offsetLsn(this.description, end, 'end offset');
     if (to <= from) return [];
     await this.checkedState(from);
-    const messages = await this.slot.peekChanges(to);
+    // The peeked window serves the range when it starts at or before `from` and holds the commit ending at `to`.
+    const w = this.window;
+    const messages = w !== undefined && w.from <= from && w.commits.some((c) => c.endLsn === to) ? w.messages : await this.slot.peekChanges(to);
     const r = this.decoder.decode(messages, from, to);
     this.unchangedToast += r.unchangedToast;
     if (r.lastEnd !== to) {
@@ -196,6 +240,7 @@ export class PostgresCdcSource implements StreamSource {
   async commit(end: Offset): Promise<void> {
     const to = offsetLsn(this.description, end, 'end offset');
     await this.prepare();
+    this.prune(to);
     try {
       const confirmed = await this.slot.advance(to, this.last?.confirmed ?? 0n);
       if (this.last !== undefined && confirmed > this.last.confirmed) this.last = { ...this.last, confirmed };
@@ -204,6 +249,21 @@ export class PostgresCdcSource implements StreamSource {
       if (e instanceof SpateError && /does not exist/.test(e.message)) return;
       throw e;
     }
+  }
+
+  /** Drops the window's messages of transactions up to `to` (read and committed); their Relation messages were decoded already. */
+  private prune(to: bigint): void {
+    const w = this.window;
+    if (w === undefined || to <= w.from) return;
+    let cut = 0;
+    let seen = 0;
+    for (let i = 0; i < w.messages.length; i++) {
+      if (w.messages[i]![0] !== 0x43) continue;
+      if (w.commits[seen++]!.endLsn > to) break;
+      cut = i + 1;
+    }
+    const commits = w.commits.filter((c) => c.endLsn > to);
+    this.window = { ...w, from: to, messages: w.messages.slice(cut), commits };
   }
 
   /** The server's current WAL position (where the next change will be written). */
