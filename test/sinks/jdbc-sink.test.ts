@@ -136,6 +136,18 @@ for (const d of DIALECTS) {
     assert.equal(await count(d, tbl), 0);
   });
 
+  test(`${d.name}: isolationLevel: SERIALIZABLE writes in one transaction; NONE autocommits each statement (rows before a refused one stay)`, { skip }, async (t) => {
+    const tbl = tableName('jdbc_w_iso');
+    t.after(() => dropTables(d, tbl));
+    await sql(d, `CREATE TABLE ${tbl} (name VARCHAR(4), id INT)`);
+    await write(people(), tbl, { isolationLevel: 'SERIALIZABLE' }).mode('append').save();
+    assert.equal(await count(d, tbl), 2);
+    const df = spark.createDataFrame([['ann', 1], ['bob', 2], ['toolong', 3]], 'name STRING, id INT');
+    await assert.rejects(write(df, tbl, { isolationLevel: 'NONE', batchsize: '1' }).mode('append').save(), (e: unknown) =>
+      e instanceof SpateError && /isolationLevel is NONE, so the rows before the refused one were written/.test(e.message));
+    assert.equal(await count(d, tbl), 4);
+  });
+
   test(`${d.name}: upsertKeys with append updates rows in place; struct columns are flattened; odd column names are quoted`, { skip }, async (t) => {
     const tbl = tableName('jdbc_w_upsert');
     t.after(() => dropTables(d, tbl));

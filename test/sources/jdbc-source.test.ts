@@ -243,6 +243,12 @@ test('MariaDB: type mapping of a read (MySQLDialect; TINYINT(1) and BIT(1) as bo
   assert.deepEqual(micros, [Date.UTC(2024, 0, 5, 10) * 1000 + 123456, Date.UTC(2024, 0, 5, 8) * 1000 + 654321, (12 * 3600 + 34 * 60 + 56) * 1e6 + 500000]);
 });
 
+test('PostgreSQL: queryTimeout bounds a statement and is not retried', { skip: DIALECTS[0]!.skip }, async () => {
+  const d = DIALECTS[0]!;
+  const df = read(d.url, { query: 'SELECT pg_sleep(5) AS x', queryTimeout: '1' });
+  await assert.rejects(df.collect(), (e: unknown) => e instanceof SpateError && e.code === 'JDBC_QUERY_FAILED' && /statement timeout/.test(e.message) && !/tries/.test(e.message));
+});
+
 test('partition WHERE clauses for date and timestamp columns (JDBCSuite "SPARK-22814 support date/timestamp types in partitionColumn")', () => {
   const pg = jdbcDialect('postgresql');
   const schema = StructType([StructField('D', DateType), StructField('T', TimestampType), StructField('I', IntegerType), StructField('S', StringType)]);
