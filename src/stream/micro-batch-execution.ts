@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { concatBatches, emptyBatch, type RecordBatch } from '../core/batch.js';
 import { SpateError } from '../core/errors.js';
 import { CommitLog } from '../checkpoint/commit-log.js';
-import { verifyBatchIds } from '../checkpoint/metadata-log.js';
 import { OffsetLog } from '../checkpoint/offset-log.js';
 import { readStreamMetadata, streamMetadataPath, writeStreamMetadata } from '../checkpoint/stream-metadata.js';
 import { execute, type ExecOptions } from '../exec/execute.js';
@@ -18,10 +17,14 @@ import type { StatefulOperatorInfo } from '../plan/streaming.js';
 import type { OutputMode, StreamSink } from '../sinks/sink.js';
 import type { Offset, ReadLimit, StreamSource } from '../sources/source.js';
 import type { Clock } from './clock.js';
-import { PhaseTimer, rate, type StreamingQueryProgress } from './progress.js';
-import type { EventTimeStats } from '../exec/stream-context.js';
+import { CommitPipeline } from './commit-pipeline.js';
+import { PhaseTimer } from './progress.js';
+import { ProgressReporter, type FinishedBatch } from './progress-reporter.js';
+import { planRecovery, readRecoveryInput, type ReplayBatch } from './recovery.js';
+import type { ExecutionEvents, StreamExecution } from './stream-execution.js';
+import { executeTriggers, type TriggerOutcome } from './trigger-executor.js';
 import type { Trigger } from './trigger.js';
-import { WatermarkTracker } from './watermark-tracker.js';
+import { WatermarkTracker, type MultipleWatermarkPolicy } from './watermark-tracker.js';
 
 /** Everything a micro-batch run needs, fixed at start(). */
 export interface MicroBatchConfig {
@@ -46,84 +49,82 @@ export interface MicroBatchConfig {
   /** The delay of each withWatermark node, by watermark id. */
   readonly watermarkDelaysMs: readonly number[];
   /** spark.sql.streaming.multipleWatermarkPolicy: how several watermarks combine. */
-  readonly multipleWatermarkPolicy: 'min' | 'max';
+  readonly multipleWatermarkPolicy: MultipleWatermarkPolicy;
   /** spark.sql.streaming.noDataMicroBatches.enabled: run a batch without new data when the watermark moved. */
   readonly noDataBatches: boolean;
 }
 
 /** Hooks the StreamingQuery listens on. */
-export interface MicroBatchEvents {
-  onStarted(id: string): void;
-  onProgress(p: StreamingQueryProgress): void;
-  onIdle(): void;
-  onStatus(message: string, isDataAvailable: boolean, isTriggerActive: boolean): void;
-}
+export type MicroBatchEvents = ExecutionEvents;
 
-/** Spark's short names of the stateful operators, as progress reports them. */
-const OPERATOR_NAMES: Record<StatefulOperatorInfo['node']['kind'], string> = {
-  statefulAggregate: 'stateStoreSave', streamingDedup: 'dedupe', sessionAggregate: 'sessionWindowStateStoreSaveExec',
+/** Per stateful operator kind: Spark's short name in progress, and its state rows' key and value schemas. */
+const STATE_SPECS: { [K in StatefulOperatorInfo['node']['kind']]: { readonly name: string; readonly schemas: (node: StatefulOperatorInfo['node'] & { kind: K }) => ReturnType<typeof dedupStateSchemas> } } = {
+  statefulAggregate: { name: 'stateStoreSave', schemas: aggregateStateSchemas },
+  streamingDedup: { name: 'dedupe', schemas: dedupStateSchemas },
+  sessionAggregate: { name: 'sessionWindowStateStoreSaveExec', schemas: sessionStateSchemas },
 };
 
-/**
- * Batches whose commits may be under way at once. Batch N+2 computes while
- * N and N+1 commit; its offsets entry waits for `commits/N`, so on disk at
- * most two batches are without a commit.
- */
-const PIPELINE_DEPTH = 3;
+function stateSpec<K extends StatefulOperatorInfo['node']['kind']>(node: StatefulOperatorInfo['node'] & { kind: K }): { name: string; schemas: ReturnType<typeof dedupStateSchemas> } {
+  const spec = STATE_SPECS[node.kind] as { name: string; schemas: (n: typeof node) => ReturnType<typeof dedupStateSchemas> };
+  return { name: spec.name, schemas: spec.schemas(node) };
+}
 
 const sameOffset = (a: Offset | null, b: Offset | null): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * The micro-batch engine (Spark's MicroBatchExecution). Each batch, in order:
- * ask every source for its latest offset; write `offsets/N` (the write-ahead
- * log) before reading anything; read exactly the data between the previous
- * end offsets and these; run the plan, whose stateful operators read state
- * version N and write N+1; hand the result to the sink with the batch id;
- * commit the state; write `commits/N`; let the sources forget what is
- * committed. A restart that finds `offsets/N` without `commits/N` runs batch N
- * again with exactly the logged offsets, so the sink (idempotent by batch id)
- * and the state see every input exactly once.
+ * The micro-batch engine (Spark's MicroBatchExecution): the batch loop. Each
+ * batch, in order: ask every source for its latest offset; write `offsets/N`
+ * (the write-ahead log) before the sink sees anything; read exactly the data
+ * between the previous end offsets and these; run the plan, whose stateful
+ * operators read state version N and write N+1; hand the result to the sink
+ * with the batch id; commit the state; write `commits/N`; let the sources
+ * forget what is committed. A restart that finds `offsets/N` without
+ * `commits/N` runs batch N again with exactly the logged offsets, so the
+ * sink (idempotent by batch id) and the state see every input exactly once.
  *
- * Commits are pipelined: once batch N has computed and sealed its state in
- * memory, the next batches may compute while N's sink, state files and
- * `commits/N` are written (writing, not computing, is most of a large
- * batch's commit). The order on disk is kept: batch N+1 reaches its sink
- * only after `commits/N`, and `offsets/N+2` is written only after
- * `commits/N`. So a crash leaves at most two batches without a commit, and
- * a restart runs both again.
+ * The parts it drives: recovery planning (recovery.ts, from the logs alone),
+ * the trigger executor (when batches run), the watermark tracker, the commit
+ * pipeline (commits overlap the next batches' computing under named ordering
+ * rules) and the progress reporter.
  */
-export class MicroBatchExecution {
+export class MicroBatchExecution implements StreamExecution {
+  /** The query id from the checkpoint's metadata file. */
+  id = '';
+
+  // Fixed once open() has run.
   private sources: StreamSource[] = [];
-  private states = new Map<number, OperatorState>();
+  private readonly states = new Map<number, OperatorState>();
   private offsetLog!: OffsetLog;
   private commitLog!: CommitLog;
+  private statePartitions = 0;
+  /** The new checkpoint's metadata file, being written (see open()); the first commit entry waits for it. */
+  private metadataWrite: Promise<void> | undefined;
+  private opened = false;
+
+  // Where the batches are.
   /** End offsets of the last committed batch (what waitForOffset reports). */
   private committed: readonly (Offset | null)[] = [];
   /** End offsets of the last batch run, committed or not: where the next batch starts. */
   private planned: readonly (Offset | null)[] = [];
   private nextBatchId = 0;
-  /**
-   * The commits of the last batches run (at most PIPELINE_DEPTH, oldest first), each under way or done; one
-   * rejects if that commit failed. Each waits for the one before it.
-   */
-  private commits: Promise<void>[] = [];
+  private replays: readonly ReplayBatch[] = [];
+  /** The watermark the last batch ran with: rows at or below it are late for the next. */
+  private lastBatchWatermarkMs = 0;
+  private readonly watermark: WatermarkTracker;
+  private readonly pipeline = new CommitPipeline();
+  private readonly progress = new ProgressReporter();
   private readonly staticCache = new Map<object, RecordBatch[]>();
+
+  // Run control and the waits of waitForOffset / waitForIdle.
   private readonly abort = new AbortController();
   private stopped = false;
-  /** The new checkpoint's metadata file, being written (see open()). */
-  private metadataWrite: Promise<void> | undefined;
   /** A batch's commit failed: the loop stops and reports it. */
   private failed = false;
-  private idleWaiters: (() => void)[] = [];
   private noDataSeen = 0;
-  /** The query id from the checkpoint's metadata file. */
-  id = '';
-  /** The watermark the next batch runs with (ms); it never moves back. */
-  private readonly watermark: WatermarkTracker;
-  /** The watermark the last batch ran with. */
-  private lastBatchWatermarkMs = 0;
+  private idleWaiters: (() => void)[] = [];
+  private offsetWaiters: (() => void)[] = [];
 
-  constructor(private readonly cfg: MicroBatchConfig, private readonly events: MicroBatchEvents) {
+  constructor(private readonly cfg: MicroBatchConfig, private readonly events: ExecutionEvents) {
     this.watermark = new WatermarkTracker(cfg.watermarkDelaysMs, cfg.multipleWatermarkPolicy);
   }
 
@@ -154,15 +155,6 @@ export class MicroBatchExecution {
     });
   }
 
-  private offsetWaiters: (() => void)[] = [];
-  private opened = false;
-
-  private wakeOffsetWaiters(): void {
-    const w = this.offsetWaiters;
-    this.offsetWaiters = [];
-    for (const f of w) f();
-  }
-
   /** Resolves when a check for new data that began after this call found none (Spark's processAllAvailable). */
   waitForIdle(): Promise<void> {
     const target = this.noDataSeen + 2;
@@ -182,12 +174,12 @@ export class MicroBatchExecution {
       await this.loop();
     } finally {
       // A failed run may leave a commit under way; it finishes before the stores and sources close.
-      await Promise.allSettled([...this.commits, this.metadataWrite]);
+      await Promise.allSettled([this.pipeline.settled(), this.metadataWrite]);
       await Promise.allSettled(this.sources.map((s) => s.stop()));
       for (const s of this.states.values()) s.close();
       await this.cfg.sink.stop?.();
       this.noDataSeen = Number.MAX_SAFE_INTEGER;
-      this.wakeIdle();
+      wake(this.idleWaiters);
     }
   }
 
@@ -227,174 +219,90 @@ export class MicroBatchExecution {
     }
   }
 
-  /** Finds where the last run stopped; checks the checkpoint still fits this query. */
+  /** Finds where the last run stopped (planRecovery over the logs) and loads each operator's state there. */
   private async recover(): Promise<void> {
-    const latest = await this.offsetLog.getLatest();
-    this.committed = this.sources.map(() => null);
-    // Old batches may have been purged, but the ones kept must have no gap: a missing file is damage, not a fresh start.
-    verifyBatchIds(join(this.cfg.checkpointDir, 'offsets'), await this.offsetLog.listBatchIds());
-    verifyBatchIds(join(this.cfg.checkpointDir, 'commits'), await this.commitLog.listBatchIds());
-    const partitions = Number(this.cfg.conf['spark.sql.shuffle.partitions']);
-    let statePartitions = partitions;
-    const pending: PendingBatch[] = [];
-    if (latest) {
-      const file = join(this.cfg.checkpointDir, 'offsets', String(latest.batchId));
-      if (latest.value.offsets.length !== this.sources.length) {
-        throw new SpateError('CHECKPOINT_INCOMPATIBLE',
-          `The checkpoint at ${this.cfg.checkpointDir} was written by a query with ${latest.value.offsets.length} source(s) (${file}), but this query has ${this.sources.length}. ` +
-          'Use a new checkpointLocation for a changed query.');
-      }
-      const logged = latest.value.metadata.conf['spark.sql.shuffle.partitions'];
-      if (logged !== undefined && Number(logged) !== partitions) {
-        throw new SpateError('CHECKPOINT_INCOMPATIBLE',
-          `spark.sql.shuffle.partitions is ${partitions} but the checkpoint's state was partitioned into ${logged} (${file}). ` +
-          `The number of state partitions is fixed for the life of a checkpoint: set it back to ${logged}, or use a new checkpointLocation.`);
-      }
-      statePartitions = logged === undefined ? partitions : Number(logged);
-      const lastCommit = await this.commitLog.getLatest();
-      const firstUncommitted = lastCommit ? lastCommit.batchId + 1 : 0;
-      if (firstUncommitted > latest.batchId) {
-        this.committed = latest.value.offsets;
-        this.nextBatchId = latest.batchId + 1;
-        this.lastBatchWatermarkMs = latest.value.metadata.batchWatermarkMs;
-        this.watermark.set(Math.max(lastCommit!.value.nextBatchWatermarkMs, this.lastBatchWatermarkMs));
-      } else {
-        // With commits pipelined one batch deep, a crash leaves at most two batches uncommitted.
-        if (latest.batchId - firstUncommitted > 1) {
-          throw new SpateError('CHECKPOINT_CORRUPT',
-            `The checkpoint at ${this.cfg.checkpointDir} has offsets for batch ${latest.batchId} but its last commit is ${lastCommit ? `batch ${lastCommit.batchId}` : 'missing'} (${join(this.cfg.checkpointDir, 'commits')}); ` +
-            'at most two batches can be uncommitted, so commit files are missing. Restore the missing files or use a new checkpointLocation.');
-        }
-        // The uncommitted batches run again with exactly their logged offsets and watermarks.
-        for (let b = firstUncommitted; b <= latest.batchId; b++) {
-          const entry = b === latest.batchId ? latest.value : await this.offsetLog.get(b);
-          if (!entry) {
-            throw new SpateError('CHECKPOINT_CORRUPT', `Batch ${b} must be run again, but ${join(this.cfg.checkpointDir, 'offsets', String(b))} (its offsets) is missing.`);
-          }
-          pending.push({ batchId: b, offsets: entry.offsets, watermarkMs: entry.metadata.batchWatermarkMs });
-        }
-        this.lastBatchWatermarkMs = 0;
-        if (firstUncommitted > 0) {
-          const prev = await this.offsetLog.get(firstUncommitted - 1);
-          if (!prev) {
-            throw new SpateError('CHECKPOINT_CORRUPT', `Batch ${firstUncommitted} must be run again, but ${join(this.cfg.checkpointDir, 'offsets', String(firstUncommitted - 1))} (its start offsets) is missing.`);
-          }
-          this.committed = prev.offsets;
-          this.lastBatchWatermarkMs = prev.metadata.batchWatermarkMs;
-        }
-        this.nextBatchId = firstUncommitted;
-      }
-    }
+    const plan = planRecovery(await readRecoveryInput(this.offsetLog, this.commitLog, {
+      checkpointDir: this.cfg.checkpointDir,
+      numSources: this.sources.length,
+      shufflePartitions: Number(this.cfg.conf['spark.sql.shuffle.partitions']),
+    }));
+    this.committed = plan.committed;
+    this.planned = plan.committed;
+    this.nextBatchId = plan.nextBatchId;
+    this.statePartitions = plan.statePartitions;
+    this.lastBatchWatermarkMs = plan.lastBatchWatermarkMs;
+    this.watermark.set(plan.watermarkMs);
+    this.replays = plan.replays;
     for (const op of this.cfg.operators) {
-      const node = op.node;
-      const schemas = node.kind === 'statefulAggregate' ? aggregateStateSchemas(node) : node.kind === 'sessionAggregate' ? sessionStateSchemas(node) : dedupStateSchemas(node);
-      const state = new OperatorState(op.operatorId, OPERATOR_NAMES[node.kind],
-        this.cfg.checkpointDir, statePartitions, schemas.keySchema, schemas.valueSchema, this.cfg.stateStore);
+      const { name, schemas } = stateSpec(op.node);
+      const state = new OperatorState(op.operatorId, name, this.cfg.checkpointDir, this.statePartitions, schemas.keySchema, schemas.valueSchema, this.cfg.stateStore);
       await state.load(this.nextBatchId);
       this.states.set(op.operatorId, state);
     }
-    this.statePartitions = statePartitions;
-    this.pending = pending;
-    this.planned = this.committed;
   }
 
-  private statePartitions = 0;
-  /** The clock time the previous trigger started, and the span from it to the current trigger's start. */
-  private lastTriggerStartMs: number | undefined;
-  private inputIntervalMs = 0;
-  private pending: PendingBatch[] = [];
-
   private async loop(): Promise<void> {
-    await this.loopBatches();
+    const t = this.cfg.trigger;
+    // Uncommitted batches first, with exactly their logged offsets and watermarks.
+    for (const r of this.replays) {
+      this.watermark.set(r.watermarkMs);
+      await this.runBatch({ batchId: r.batchId, ends: r.offsets, triggerStartMs: this.cfg.clock.now(), inputIntervalMs: 0, timer: newTimer(), replay: true });
+    }
+    if (!(this.replays.length > 0 && t.kind === 'once')) {
+      await executeTriggers(t, { clock: this.cfg.clock, pollingDelayMs: this.cfg.pollingDelayMs, signal: this.abort.signal, isActive: () => !this.stopped && !this.failed },
+        (triggerStartMs) => this.runTrigger(triggerStartMs));
+    }
     // The last batches' commits, before the run counts as finished.
-    await this.allCommitted();
+    await this.pipeline.allDone();
     await this.metadataWrite;
   }
 
-  private async loopBatches(): Promise<void> {
+  /** One trigger: a batch when a source has new data or the watermark moved, else an idle check. */
+  private async runTrigger(triggerStartMs: number): Promise<TriggerOutcome> {
     const t = this.cfg.trigger;
-    if (this.pending.length > 0) {
-      const replays = this.pending;
-      this.pending = [];
-      for (const p of replays) {
-        this.watermark.set(p.watermarkMs);
-        await this.runBatch(p.batchId, p.offsets, new PhaseTimer(() => performance.now()), this.cfg.clock.now(), true);
-      }
-      if (t.kind === 'once') return;
+    const inputIntervalMs = this.progress.startTrigger(triggerStartMs);
+    const timer = newTimer();
+    this.events.onStatus('Getting offsets from sources', false, true);
+    const limitOf = (s: StreamSource): ReadLimit => (t.kind === 'once' ? { kind: 'all' } : s.defaultReadLimit?.() ?? { kind: 'all' });
+    const ends = await timer.time('latestOffset', () => Promise.all(this.sources.map((s, i) => s.latestOffset(this.planned[i] ?? null, limitOf(s)))));
+    const hasData = ends.some((e, i) => e !== null && !sameOffset(e, this.planned[i] ?? null));
+    // A batch without new data when the watermark moved, so append output and eviction are not held back.
+    const noDataBatch = !hasData && this.cfg.noDataBatches && this.watermark.hasWatermarks &&
+      this.states.size > 0 && this.watermark.currentMs > this.lastBatchWatermarkMs;
+    if (hasData || noDataBatch) {
+      await this.runBatch({ batchId: this.nextBatchId, ends: ends.map((e, i) => e ?? this.planned[i] ?? null), triggerStartMs, inputIntervalMs, timer, replay: false });
+      return hasData ? 'data' : 'noData';
     }
-    let nextTrigger = this.cfg.clock.now();
-    while (!this.stopped && !this.failed) {
-      if (t.kind === 'processingTime' && t.intervalMs > 0) {
-        await this.cfg.clock.waitUntil(nextTrigger, this.abort.signal);
-        if (this.stopped || this.failed) break;
-      }
-      const triggerStart = this.cfg.clock.now();
-      // Spark's inputRowsPerSecond spans from the previous trigger's start (idle ones included) to this one's.
-      this.inputIntervalMs = this.lastTriggerStartMs === undefined ? 0 : triggerStart - this.lastTriggerStartMs;
-      this.lastTriggerStartMs = triggerStart;
-      const timer = new PhaseTimer(() => performance.now());
-      this.events.onStatus('Getting offsets from sources', false, true);
-      const limitOf = (s: StreamSource): ReadLimit => (t.kind === 'once' ? { kind: 'all' } : s.defaultReadLimit?.() ?? { kind: 'all' });
-      const ends = await timer.time('latestOffset', () => Promise.all(this.sources.map((s, i) => s.latestOffset(this.planned[i] ?? null, limitOf(s)))));
-      const hasData = ends.some((e, i) => e !== null && !sameOffset(e, this.planned[i] ?? null));
-      // A batch without new data when the watermark moved, so append output and eviction are not held back.
-      const noDataBatch = !hasData && this.cfg.noDataBatches && this.cfg.watermarkDelaysMs.length > 0 &&
-        this.states.size > 0 && this.watermark.currentMs > this.lastBatchWatermarkMs;
-      if (hasData || noDataBatch) {
-        await this.runBatch(this.nextBatchId, ends.map((e, i) => e ?? this.planned[i] ?? null), timer, triggerStart, false);
-        if (t.kind === 'once') break;
-      } else {
-        // Idle means every batch run so far is committed (processAllAvailable reads the sink after this).
-        await this.allCommitted();
-        this.noDataSeen++;
-        this.wakeIdle();
-        this.events.onStatus('Waiting for data to arrive', false, false);
-        this.events.onIdle();
-        if (t.kind === 'once' || t.kind === 'availableNow') break;
-      }
-      if (t.kind === 'processingTime' && t.intervalMs > 0) {
-        nextTrigger = (Math.floor(this.cfg.clock.now() / t.intervalMs) + 1) * t.intervalMs;
-      } else if (!hasData) {
-        // Idle with the default trigger: poll again after a real-time delay, as Spark sleeps pollingDelayMs.
-        await sleepReal(this.cfg.pollingDelayMs, this.abort.signal);
-      }
-    }
-  }
-
-  /** Resolves when every batch run so far is committed; rejects with the first commit that failed. */
-  private async allCommitted(): Promise<void> {
-    for (const c of this.commits) await c;
-  }
-
-  private wakeIdle(): void {
-    const w = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const f of w) f();
+    // Idle means every batch run so far is committed (processAllAvailable reads the sink after this).
+    await this.pipeline.allDone();
+    this.noDataSeen++;
+    wake(this.idleWaiters);
+    this.events.onStatus('Waiting for data to arrive', false, false);
+    this.events.onIdle();
+    return 'idle';
   }
 
   /**
    * Runs one batch up to its sealed state, then starts its commit (the
-   * sink, the state files, `commits/N`) without waiting for it; the commit
-   * waits for the previous batch's.
+   * sink, the state files, `commits/N`) without waiting for it.
    */
-  private async runBatch(batchId: number, ends: readonly (Offset | null)[], timer: PhaseTimer, triggerStart: number, replay: boolean): Promise<void> {
+  private async runBatch(b: { batchId: number; ends: readonly (Offset | null)[]; triggerStartMs: number; inputIntervalMs: number; timer: PhaseTimer; replay: boolean }): Promise<void> {
+    const { batchId, ends, timer } = b;
     // Lets I/O completions run (the loop may otherwise go from batch to batch in microtasks), and bounds the
     // batches in flight.
     await new Promise<void>((r) => setImmediate(r));
-    if (this.commits.length >= PIPELINE_DEPTH) await this.commits[0];
+    await this.pipeline.mayCompute(batchId);
     this.events.onStatus('Processing new data', true, true);
     const t0 = performance.now();
     const starts = this.planned;
-    // The write-ahead log entry is written while the batch computes: it must be durable before the sink sees
-    // any output, not before the computing starts (a crash before then leaves nothing to undo). It waits for
-    // the commit two batches back, so at most two batches on disk are without a commit.
-    const metadata = { batchWatermarkMs: this.watermark.currentMs, batchTimestampMs: triggerStart, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } };
-    const twoBack = this.commits.length >= 2 ? this.commits[this.commits.length - 2] : undefined;
-    const wal: Promise<boolean> = replay ? Promise.resolve(true) : (twoBack ?? Promise.resolve()).then(() => this.offsetLog.add(batchId, { offsets: ends, metadata }));
-    wal.catch(() => undefined); // awaited by the commit; this only keeps an early failure from being reported as unhandled
     const batchWatermarkMs = this.watermark.currentMs;
-    const inputIntervalMs = replay ? 0 : this.inputIntervalMs;
-    const eventTime: EventTimeStats[] = this.watermark.newStats();
+    // The write-ahead log entry is written while the batch computes: it must be durable before the sink sees
+    // any output, not before the computing starts (a crash before then leaves nothing to undo).
+    const metadata = { batchWatermarkMs, batchTimestampMs: b.triggerStartMs, conf: { ...this.cfg.conf, 'spark.sql.shuffle.partitions': String(this.statePartitions) } };
+    const wal: Promise<boolean> = b.replay ? Promise.resolve(true)
+      : this.pipeline.mayWriteOffsets(batchId).then(() => timer.time('walCommit', () => this.offsetLog.add(batchId, { offsets: ends, metadata })));
+    wal.catch(() => undefined); // awaited by the commit; this only keeps an early failure from being reported as unhandled
+    const eventTime = this.watermark.newStats();
     const droppedByWatermark = new Map<number, number>();
     const inputs = new Map<number, readonly RecordBatch[]>();
     const counts: number[] = [];
@@ -408,25 +316,27 @@ export class MicroBatchExecution {
           const data = end === null || sameOffset(start, end) ? [] : await this.sources[i]!.getBatch(start, end);
           const rel = this.cfg.relations[i]!;
           inputs.set(rel.id, data.length > 0 ? data : [emptyBatch(rel.schema)]);
-          counts.push(data.reduce((s, b) => s + b.numRows, 0));
+          counts.push(data.reduce((s, x) => s + x.numRows, 0));
         }
       });
-      // Like Spark, where execution is lazy and happens inside the sink's addBatch, addBatch times both.
-      const result = await timer.time('addBatch', () => execute(this.cfg.plan, {
-        ...this.cfg.exec,
-        stream: {
-          batchId, inputs, outputMode: this.cfg.outputMode, operators: this.states, staticCache: this.staticCache,
-          watermarkMs: batchWatermarkMs, lateWatermarkMs: this.lastBatchWatermarkMs, eventTime, droppedByWatermark,
-        },
-      }));
-      out = result.length === 1 ? result[0]! : concatBatches(this.cfg.plan.schema, result);
-      // Sealing hands the next batch this batch's state from memory; the files follow in the commit.
-      sealed = Promise.all([...this.states.values()].map((st) => st.seal()));
-      sealed.catch(() => undefined); // awaited by the commit
+      // Running the plan, its stateful operators included, up to the state sealed in memory (the files follow in the commit).
+      out = await timer.time('execution', async () => {
+        const result = await execute(this.cfg.plan, {
+          ...this.cfg.exec,
+          stream: {
+            batchId, inputs, outputMode: this.cfg.outputMode, operators: this.states, staticCache: this.staticCache,
+            watermarkMs: batchWatermarkMs, lateWatermarkMs: this.lastBatchWatermarkMs, eventTime, droppedByWatermark,
+          },
+        });
+        // Sealing hands the next batch this batch's state from memory.
+        sealed = Promise.all([...this.states.values()].map((st) => st.seal()));
+        sealed.catch(() => undefined); // awaited by the commit
+        return result.length === 1 ? result[0]! : concatBatches(this.cfg.plan.schema, result);
+      });
     } catch (e) {
-      // The previous batch's commit finishes before the stores are rolled back; if it failed, that failure
-      // came first and is the one reported.
-      const earlier = await Promise.all(this.commits).then(() => undefined, (err: unknown) => err);
+      // The commits under way finish before the stores are rolled back; if one failed, that failure came
+      // first and is the one reported.
+      const earlier = await this.pipeline.firstFailure();
       for (const s of this.states.values()) s.abort();
       await wal.catch(() => undefined);
       throw earlier ?? e;
@@ -435,21 +345,20 @@ export class MicroBatchExecution {
     this.planned = ends;
     this.nextBatchId = batchId + 1;
     this.lastBatchWatermarkMs = batchWatermarkMs;
-    const previous = this.commits[this.commits.length - 1];
-    const commit = this.commitBatch(previous, {
-      batchId, starts, ends, wal, out, sealed, nextWatermarkMs, batchWatermarkMs, eventTime, droppedByWatermark, counts, timer, triggerStart, t0, inputIntervalMs,
+    const commit = this.commitBatch(wal, sealed!, out, nextWatermarkMs, {
+      batchId, starts, ends, counts, outputRows: out.numRows, triggerStartMs: b.triggerStartMs, inputIntervalMs: b.inputIntervalMs,
+      t0, timer, eventTime, batchWatermarkMs, droppedByWatermark, stateOperators: [],
     });
     // Awaited by the next batch's commit and by the loop; a failure also wakes the loop from a trigger wait.
     commit.catch(() => { this.failed = true; this.abort.abort(); });
-    this.commits.push(commit);
-    if (this.commits.length > PIPELINE_DEPTH) this.commits.shift();
+    this.pipeline.add(batchId, commit);
   }
 
-  /** The second half of a batch: once the previous batch is committed, its sink and state files, then `commits/N`. */
-  private async commitBatch(previous: Promise<void> | undefined, b: BatchInFlight): Promise<void> {
+  /** The second half of a batch: once the sink may write, its sink and state files, then `commits/N`. */
+  private async commitBatch(wal: Promise<boolean>, sealed: Promise<OperatorStateMetrics[]>, out: RecordBatch, nextWatermarkMs: number, b: FinishedBatch): Promise<void> {
     const { batchId, ends, timer } = b;
-    await previous;
-    if (!(await timer.time('walCommit', () => b.wal))) {
+    await this.pipeline.mayWriteSink(batchId);
+    if (!(await wal)) {
       throw new SpateError('CONCURRENT_QUERY', `Another run wrote ${join(this.cfg.checkpointDir, 'offsets', String(batchId))} first: ` +
         'two queries are using the same checkpoint location. Stop the other query, or give this one its own checkpointLocation.');
     }
@@ -457,123 +366,40 @@ export class MicroBatchExecution {
     // batch done, follows both (state files of a batch without one are never read). A failure here ends the
     // run with sealed versions in memory that no commit vouches for; run() drops them, a restart reads the disk.
     const [, metrics] = await Promise.all([
-      timer.time('addBatch', () => this.cfg.sink.addBatch(batchId, b.out, this.cfg.outputMode)),
-      timer.time('commitOffsets', () => b.sealed),
+      timer.time('addBatch', () => this.cfg.sink.addBatch(batchId, out, this.cfg.outputMode)),
+      sealed,
     ]);
-    b.metrics = metrics;
-    await timer.time('commitOffsets', async () => {
-      if (this.metadataWrite !== undefined) { await this.metadataWrite; this.metadataWrite = undefined; }
-      await this.commitLog.add(batchId, { nextBatchWatermarkMs: b.nextWatermarkMs });
-      // Keep the last minBatchesToRetain batches' logs, as Spark does, so the checkpoint does not grow forever.
-      const threshold = batchId + 1 - this.cfg.stateStore.minBatchesToRetain;
-      if (threshold > 0 && batchId % 10 === 0) {
-        await this.offsetLog.purge(threshold);
-        await this.commitLog.purge(threshold);
-      }
-      for (let i = 0; i < this.sources.length; i++) {
-        const end = ends[i];
-        if (end !== null && end !== undefined) await this.sources[i]!.commit(end);
-      }
-      await Promise.all([...this.states.values()].map((st) => st.cleanup(batchId + 1)));
-    });
+    if (this.metadataWrite !== undefined) { await this.metadataWrite; this.metadataWrite = undefined; }
+    await timer.time('commitOffsets', () => this.commitLog.add(batchId, { nextBatchWatermarkMs: nextWatermarkMs }));
+    // Keep the last minBatchesToRetain batches' logs, as Spark does, so the checkpoint does not grow forever.
+    const threshold = batchId + 1 - this.cfg.stateStore.minBatchesToRetain;
+    if (threshold > 0 && batchId % 10 === 0) {
+      await this.offsetLog.purge(threshold);
+      await this.commitLog.purge(threshold);
+    }
+    for (let i = 0; i < this.sources.length; i++) {
+      const end = ends[i];
+      if (end !== null && end !== undefined) await this.sources[i]!.commit(end);
+    }
+    await Promise.all([...this.states.values()].map((st) => st.cleanup(batchId + 1)));
     this.committed = ends;
     this.wakeOffsetWaiters();
-    this.reportProgress(b);
+    const stateOperators = [...this.states.values()].map((s, i) => ({ operatorId: s.operatorId, operatorName: s.operatorName, numPartitions: s.numPartitions, metrics: metrics[i]! }));
+    this.events.onProgress(this.progress.report(
+      { id: this.id, runId: this.cfg.runId, name: this.cfg.name, sinkDescription: this.cfg.sink.description, hasWatermark: this.watermark.hasWatermarks },
+      { ...b, stateOperators }, this.sources));
   }
 
-  private reportProgress(b: BatchInFlight): void {
-    const { batchId, starts, ends, counts, timer } = b;
-    const elapsed = performance.now() - b.t0;
-    timer.durations.triggerExecution = elapsed;
-    const numInputRows = counts.reduce((a, c) => a + c, 0);
-    const operators = [...this.states.values()];
-    this.events.onProgress({
-      id: this.id,
-      runId: this.cfg.runId,
-      name: this.cfg.name,
-      timestamp: new Date(b.triggerStart).toISOString(),
-      batchId,
-      batchDuration: Math.round(elapsed),
-      numInputRows,
-      inputRowsPerSecond: rate(numInputRows, b.inputIntervalMs),
-      processedRowsPerSecond: rate(numInputRows, elapsed),
-      durationMs: Object.fromEntries(Object.entries(timer.durations).map(([k, v]) => [k, Math.round(v)])),
-      eventTime: eventTimeProgress(b.eventTime, b.batchWatermarkMs, this.cfg.watermarkDelaysMs.length > 0),
-      stateOperators: operators.map((s, i) => ({
-        operatorName: s.operatorName,
-        ...b.metrics![i]!,
-        numRowsDroppedByWatermark: b.droppedByWatermark.get(s.operatorId) ?? 0,
-        numShufflePartitions: s.numPartitions,
-        numStateStoreInstances: s.numPartitions,
-      })),
-      sources: this.sources.map((s, i) => {
-        const metrics = s.metrics?.(ends[i] ?? null);
-        return {
-          description: s.description,
-          startOffset: starts[i] ?? null,
-          endOffset: ends[i] ?? null,
-          latestOffset: s.reportLatestOffset ? s.reportLatestOffset() : ends[i] ?? null,
-          numInputRows: counts[i]!,
-          inputRowsPerSecond: rate(counts[i]!, b.inputIntervalMs),
-          processedRowsPerSecond: rate(counts[i]!, elapsed),
-          ...(metrics !== undefined ? { metrics } : {}),
-        };
-      }),
-      sink: { description: this.cfg.sink.description, numOutputRows: b.out.numRows },
-    });
+  private wakeOffsetWaiters(): void {
+    wake(this.offsetWaiters);
   }
 }
 
-/** A batch between its computing and its commit log entry. */
-interface BatchInFlight {
-  readonly batchId: number;
-  readonly starts: readonly (Offset | null)[];
-  readonly ends: readonly (Offset | null)[];
-  /** Resolves true once `offsets/N` is durable, false if another run wrote it first. */
-  readonly wal: Promise<boolean>;
-  readonly out: RecordBatch;
-  /** Resolves with each stateful operator's metrics once its sealed state is durable. */
-  readonly sealed: Promise<OperatorStateMetrics[]>;
-  readonly nextWatermarkMs: number;
-  readonly batchWatermarkMs: number;
-  readonly eventTime: readonly EventTimeStats[];
-  readonly droppedByWatermark: ReadonlyMap<number, number>;
-  readonly counts: readonly number[];
-  readonly timer: PhaseTimer;
-  readonly triggerStart: number;
-  /** Clock time from the previous trigger's start to this one's (0 for the first): the span of inputRowsPerSecond. */
-  readonly inputIntervalMs: number;
-  readonly t0: number;
-  metrics?: OperatorStateMetrics[];
+const newTimer = (): PhaseTimer => new PhaseTimer(() => performance.now());
+
+/** Calls and forgets every waiter (each re-registers itself if its condition does not hold yet). */
+function wake(waiters: (() => void)[]): void {
+  const w = waiters.splice(0);
+  for (const f of w) f();
 }
 
-/** An uncommitted batch found at restart, run again with its logged offsets and watermark. */
-interface PendingBatch {
-  readonly batchId: number;
-  readonly offsets: readonly (Offset | null)[];
-  readonly watermarkMs: number;
-}
-
-/** Spark's eventTime progress entry: this batch's min/avg/max event time and the watermark it ran with, as ISO strings. */
-function eventTimeProgress(stats: readonly EventTimeStats[], watermarkMs: number, hasWatermark: boolean): Record<string, string> {
-  if (!hasWatermark) return {};
-  const out: Record<string, string> = {};
-  const seen = stats.filter((s) => s.count > 0);
-  if (seen.length > 0) {
-    const iso = (micros: number) => new Date(Math.floor(micros / 1000)).toISOString();
-    out.min = iso(Math.min(...seen.map((s) => s.min)));
-    out.max = iso(Math.max(...seen.map((s) => s.max)));
-    out.avg = iso(seen.reduce((a, s) => a + s.sum, 0) / seen.reduce((a, s) => a + s.count, 0));
-  }
-  out.watermark = new Date(watermarkMs).toISOString();
-  return out;
-}
-
-function sleepReal(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void { clearTimeout(t); signal.removeEventListener('abort', done); resolve(); }
-    signal.addEventListener('abort', done, { once: true });
-  });
-}

@@ -38,7 +38,13 @@ export interface StreamingQueryProgress {
   readonly numInputRows: number;
   readonly inputRowsPerSecond: number;
   readonly processedRowsPerSecond: number;
-  /** Milliseconds per phase: latestOffset, walCommit, getBatch, queryPlanning, addBatch, commitOffsets, triggerExecution. */
+  /**
+   * Milliseconds per phase, each timing only its own step: latestOffset (asking the sources), getBatch
+   * (reading the data), execution (running the plan up to the state sealed in memory; Spark runs it lazily
+   * inside addBatch, spate before it), walCommit (writing offsets/N, which overlaps the execution), addBatch
+   * (the sink's write), commitOffsets (writing commits/N), triggerExecution (the whole batch). The state
+   * files' write is each operator's stateOperators[].commitTimeMs.
+   */
   readonly durationMs: Readonly<Record<string, number>>;
   readonly eventTime: Readonly<Record<string, string>>;
   readonly stateOperators: readonly StateOperatorProgress[];

@@ -3,6 +3,7 @@ import { explainString } from '../plan/explain.js';
 import type { PhysicalPlan } from '../exec/physical.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import { MicroBatchExecution, type MicroBatchConfig } from './micro-batch-execution.js';
+import type { StreamExecution } from './stream-execution.js';
 import type { StreamingQueryProgress } from './progress.js';
 import type { StreamingQueryManager } from './query-manager.js';
 import type { Offset, StreamSource } from '../sources/source.js';
@@ -34,7 +35,8 @@ export class StreamingQuery {
   readonly runId: string;
   readonly name: string | null;
   private queryId: string;
-  private readonly execution: MicroBatchExecution;
+  /** What runs the query: the micro-batch engine (a continuous one would be another StreamExecution). */
+  private readonly execution: StreamExecution;
   private readonly done: Promise<void>;
   private active = true;
   private failure: StreamingQueryException | null = null;

@@ -41,3 +41,17 @@ test('inputRowsPerSecond = input rows / time since the previous trigger started;
   }
   assert.equal(q.exception(), null);
 });
+
+test('durationMs times each phase on its own: execution apart from addBatch (the sink), commitOffsets (the commit log)', async () => {
+  const input = new MemoryStream(spark, 'v INT');
+  const q = input.toDF().groupBy('v').count().writeStream.outputMode('complete').foreachBatch(() => undefined).start();
+  try {
+    input.addData(1, 2, 2);
+    await q.processAllAvailable();
+    const d = q.lastProgress!.durationMs;
+    assert.deepEqual(Object.keys(d).sort(), ['addBatch', 'commitOffsets', 'execution', 'getBatch', 'latestOffset', 'triggerExecution', 'walCommit']);
+    for (const [k, v] of Object.entries(d)) assert.ok(Number.isInteger(v) && v >= 0, `${k} = ${v}`);
+  } finally {
+    await q.stop();
+  }
+});
