@@ -4,10 +4,10 @@
  * through these first.
  */
 
-/** `scheme://user:secret@host/...` → `scheme://user:***@host/...`; also `password=...` query parameters. */
+/** `scheme://user:secret@host/...` (also `jdbc:scheme://...`) → `scheme://user:***@host/...`; also `password=...` query parameters. */
 export function redactUrl(url: string): string {
   return url
-    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^@/?#]*@/i, '$1:***@')
+    .replace(/^((?:jdbc:)?[a-z][a-z0-9+.-]*:\/\/[^:/@?#]*):[^@/?#]*@/i, '$1:***@')
     .replace(/([?&](?:password|pass|pwd|secret|token|sasl\.password)=)[^&]*/gi, '$1***');
 }
 

@@ -139,6 +139,7 @@ for (const d of DIALECTS) {
       { url: d.key === 'postgresql' ? `postgres://postgres:${secret}@127.0.0.1:5432/test` : `mysql://root:${secret}@127.0.0.1:1/test`, opts: {} },
       { url: `jdbc:${d.key}://127.0.0.1:${d.key === 'postgresql' ? 5432 : 1}/test?user=${d.key === 'postgresql' ? 'postgres' : 'root'}&password=${secret}`, opts: {} },
       { url: d.key === 'postgresql' ? d.url : 'mariadb://root@127.0.0.1:1/test', opts: { password: secret } },
+      { url: `jdbc:${d.key === 'postgresql' ? 'postgresql://postgres' : 'mysql://root'}:${secret}@127.0.0.1:${d.key === 'postgresql' ? 5432 : 1}/test`, opts: {} },
     ];
     for (const { url, opts } of urls) {
       if (d.key === 'postgresql') {
