@@ -128,6 +128,15 @@ function stringMap(x: unknown): Map<string, string | null> {
   return out;
 }
 
+/** The body alone (decodeMessage without properties), with no object per message on the common path. */
+export function decodeBody(b: Uint8Array): Uint8Array {
+  if (b.length >= 5 && b[0] === 0x00 && b[1] === 0x53 && b[2] === 0x75) {
+    if (b[3] === 0xa0 && b.length === 5 + b[4]!) return b.subarray(5);
+    if (b[3] === 0xb0 && b.length >= 8 && b.length === 8 + ((b[4]! << 24) >>> 0) + (b[5]! << 16) + (b[6]! << 8) + b[7]!) return b.subarray(8);
+  }
+  return decodeMessage(b, false).body;
+}
+
 /**
  * Decodes one message. The body is the data section(s) (concatenated when
  * several), an amqp-value that is binary or a string (its UTF-8 bytes), or

@@ -1,4 +1,4 @@
-import { decodeMessage } from '../clients/rabbitmq-message.js';
+import { decodeBody, decodeMessage } from '../clients/rabbitmq-message.js';
 import type { StreamChunk, StreamConnection } from '../clients/rabbitmq-stream.js';
 
 /** Records of one stream read for a batch: offsets [from, end), columns ready to wrap. */
@@ -11,6 +11,9 @@ export interface StreamRecords {
   /** The first offset the broker still had when the read had to start below it (retention), else undefined. */
   readonly truncatedTo: number | undefined;
 }
+
+/** Chunks the broker may send ahead when a subscription starts (then one more per chunk taken, while the buffer has room). */
+const INITIAL_CREDIT = 10;
 
 /** Hands out subscription ids (0..255) on one connection. */
 export class SubscriptionIds {
@@ -50,6 +53,8 @@ export class StreamReader {
   private maxSeen = -1;
   private firstChunkOffset: number | undefined;
   private owedCredit = 0;
+  /** The last offset the current read waits for. */
+  private wantUntil = -1;
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
 
@@ -65,6 +70,12 @@ export class StreamReader {
   async read(conn: StreamConnection, from: number, end: number): Promise<StreamRecords> {
     if (conn !== this.conn || this.subId === undefined || from !== this.nextFrom || this.failure !== undefined) {
       await this.attach(conn, from);
+    }
+    // A read past the read-ahead window needs the chunks whatever the buffer holds.
+    this.wantUntil = end - 1;
+    if (this.owedCredit > 0 && this.maxSeen < end - 1 && this.subId !== undefined) {
+      this.conn?.credit(this.subId, this.owedCredit);
+      this.owedCredit = 0;
     }
     while (this.maxSeen < end - 1) {
       if (this.failure) throw this.failure;
@@ -99,7 +110,7 @@ export class StreamReader {
       this.wake?.();
     });
     try {
-      await conn.subscribe(id, this.stream, { type: 'offset', offset: from }, 2, (c) => this.onChunk(id, c));
+      await conn.subscribe(id, this.stream, { type: 'offset', offset: from }, INITIAL_CREDIT, (c) => this.onChunk(id, c));
     } catch (e) {
       this.ids.give(id);
       this.subId = undefined;
@@ -117,15 +128,20 @@ export class StreamReader {
       for (let i = 0; i < records.length; i++) {
         const off = c.firstOffset + i;
         if (off < lo || off <= this.lastBuffered()) continue;
-        const m = decodeMessage(records[i]!, this.includeProperties);
         this.offsets.push(off);
-        this.bodies.push(m.body);
         this.times.push(c.timestampMs);
-        if (this.includeProperties) { this.props.push(m.properties); this.appProps.push(m.applicationProperties); }
+        if (this.includeProperties) {
+          const m = decodeMessage(records[i]!, true);
+          this.bodies.push(m.body);
+          this.props.push(m.properties);
+          this.appProps.push(m.applicationProperties);
+        } else {
+          this.bodies.push(decodeBody(records[i]!));
+        }
       }
     }
     if (last > this.maxSeen) this.maxSeen = last;
-    if (this.offsets.length - this.head < this.readAhead) this.conn?.credit(id, 1);
+    if (this.offsets.length - this.head < this.readAhead || this.maxSeen < this.wantUntil) this.conn?.credit(id, 1);
     else this.owedCredit++;
     this.wake?.();
   }

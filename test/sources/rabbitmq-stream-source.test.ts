@@ -192,6 +192,21 @@ test('getBatch serves the same range again from a fresh source (a replay after a
   await two.stop();
 });
 
+test('a batch larger than readAheadMessages is read whole (credit is granted while the read still waits)', { skip }, async (t) => {
+  const s = uniqueName('rmq_big');
+  await createStream(s);
+  t.after(() => deleteStream(s));
+  for (let i = 0; i < 4; i++) await publish(s, Array.from({ length: 5 }, (_, j) => `m${i * 5 + j}`));
+  const table = uniqueName('t');
+  const q = startQuery(s, table, ck(), { startingOffsets: 'first', readAheadMessages: '3', requestTimeoutMs: '3000', retries: '0' });
+  try {
+    await q.processAllAvailable();
+    assert.deepEqual((await rows(table)).map((r) => r[0]), Array.from({ length: 20 }, (_, i) => `m${i}`));
+  } finally {
+    await q.stop();
+  }
+});
+
 test('two streams in one source: offsets per stream, a read limit spread over both', { skip }, async (t) => {
   const a = uniqueName('rmq_a');
   const b = uniqueName('rmq_b');
