@@ -19,11 +19,16 @@ fi
 # PostgreSQL: logical decoding for the CDC source.
 if ! up 5432; then pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main start; fi
 wait_port postgresql 5432 30
-if [ "$(psql -h 127.0.0.1 -U postgres -d test -Atc 'show wal_level')" != logical ]; then
-  psql -h 127.0.0.1 -U postgres -d test -qc "alter system set wal_level = logical" >/dev/null
+# Enough replication slots for the crash test (one per sink) beside the CDC tests running at the same time.
+pgq() { psql -h 127.0.0.1 -U postgres -d test -qAtc "$1"; }
+if [ "$(pgq 'show wal_level')" != logical ] || [ "$(pgq 'show max_replication_slots')" -lt 32 ]; then
+  pgq "alter system set wal_level = logical" >/dev/null
+  pgq "alter system set max_replication_slots = 32" >/dev/null
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main restart
   wait_port postgresql 5432 30
 fi
+# Slots a killed test run left behind retain WAL forever: drop the inactive ones with the tests' prefixes.
+pgq "select pg_drop_replication_slot(slot_name) from pg_replication_slots where not active and (slot_name like 'crash\_%' or slot_name like 'cdc\_%')" >/dev/null
 
 # Replication connections on loopback (the CDC source's streaming protocol); `host all` does not cover them.
 hba="/etc/postgresql/$(ls /etc/postgresql)/main/pg_hba.conf"
