@@ -141,6 +141,24 @@ test('readStream of a queue: each message once into the sink, timestamp from the
   }
 });
 
+test('includeProperties: the message properties and headers as string maps', { skip }, async (t) => {
+  const q = await makeQueue(t);
+  await withChannel(async (ch) => {
+    ch.sendToQueue(q, Buffer.from('{}'), { contentType: 'application/json', messageId: 'id-9', headers: { tenant: 'acme', attempt: 2 } });
+    await ch.waitForConfirms();
+  });
+  const src = source(q, { includeProperties: 'true' });
+  const { end, batch } = await readN(src, 0, 1);
+  assert.deepEqual(src.schema.fields.slice(6).map((f) => f.name), ['properties', 'headers']);
+  const props = (batch.columns[6]!.values as Map<string, string>[])[0]!;
+  assert.equal(props.get('contentType'), 'application/json');
+  assert.equal(props.get('messageId'), 'id-9');
+  const headers = (batch.columns[7]!.values as Map<string, string>[])[0]!;
+  assert.deepEqual([...headers], [['tenant', 'acme'], ['attempt', '2']]);
+  await src.commit(end);
+  await src.stop();
+});
+
 test('a missing queue fails the query with an error naming it', { skip }, async () => {
   const q = uniqueName('rmq_nope');
   const src = source(q, { retries: '0' });
