@@ -379,13 +379,11 @@ export class StreamConnection {
         if (this.tuneWaiter) this.tuneWaiter(r); else this.tuneFrame = r;
         return;
       case K.heartbeat: return;
-      case K.metadataUpdate: {
-        const code = r.u16();
-        const stream = r.str() ?? '';
-        // The stream was deleted or moved: subscriptions on it are gone; the users see it at their next read.
-        this.metadataUpdates.push({ code, stream });
+      case K.metadataUpdate:
+        // A stream was deleted or its leader moved: the broker ended its subscriptions and publishers here.
+        // Readers notice at their next request (subscribe answers STREAM_DOES_NOT_EXIST, or a read times
+        // out and is retried on a new subscription), so nothing is kept.
         return;
-      }
       case K.close: {
         const id = r.u32();
         const code = r.u16();
@@ -399,9 +397,6 @@ export class StreamConnection {
         return; // a command spate does not use
     }
   }
-
-  /** Streams the server said were deleted or moved (MetadataUpdate), newest last; readers drain it. */
-  readonly metadataUpdates: { code: number; stream: string }[] = [];
 
   private deliver(r: FrameReader): void {
     const subscriptionId = r.u8();

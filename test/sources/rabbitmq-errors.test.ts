@@ -51,6 +51,20 @@ test('a missing stream fails at once with an error naming it and saying how to f
   await q.stop();
 });
 
+test('a stream deleted under a running query fails it naming the stream', { skip }, async () => {
+  const s = uniqueName('rmq_deleted');
+  await createStream(s);
+  await publish(s, ['a']);
+  const table = uniqueName('t');
+  const q = spark.readStream.format('rabbitmq').option('host', '127.0.0.1').option('stream', s).option('startingOffsets', 'first').load()
+    .writeStream.format('memory').queryName(table).option('checkpointLocation', ck()).trigger({ processingTime: '20 milliseconds' }).start();
+  await eventually(async () => (await spark.table(table).collectArrays()).length === 1, 'the first row');
+  await deleteStream(s);
+  await eventually(() => !q.isActive, 'the query to fail');
+  assert.match(String(q.exception()?.message), new RegExp(`stream '${s}'.*STREAM_DOES_NOT_EXIST.*create it first`));
+  await q.stop();
+});
+
 test('wrong password for guest (option and URI): an authentication error that never shows the password', { skip }, async () => {
   const cases: Record<string, string>[] = [
     { host: '127.0.0.1', stream: 'any', password: SECRET },
