@@ -202,6 +202,32 @@ for (const d of DIALECTS) {
     assert.deepEqual((await sql(d, `SELECT batch_id FROM ${commits}`)).map((r) => Number(r[0])), [0]);
   });
 
+  test(`${d.name}: the connection cut in the middle of a batch's transaction: the retry writes the batch whole, once`, { skip }, async (t) => {
+    const tbl = tableName('jdbc_s_cut');
+    const commits = tableName('jdbc_s_commits');
+    const proxy = await new ThreadedTcpProxy(d.port).up();
+    t.after(async () => { await proxy.close(); await dropTables(d, tbl, commits); });
+    const input = new MemoryStream(spark, 'id INT, pad STRING');
+    const q = input.toDF().writeStream.format('jdbc').option('url', d.urlAt(proxy.port)).option('dbtable', tbl).option('commitTable', commits)
+      .option('batchsize', 500).option('retries', 30).option('retryBackoffMs', 50).option('retryMaxBackoffMs', 100)
+      .option('checkpointLocation', checkpoint(t)).start();
+    try {
+      input.addData([-1, 'first']);
+      await q.processAllAvailable();
+      const n = 20_000;
+      // About 1.2 MB of INSERTs go out: cut after 150 kB (a few statements into the transaction), back 300 ms later.
+      await proxy.cutAfter(150_000, 'toServer', 300);
+      input.addData(...Array.from({ length: n }, (_, i) => [i, 'y'.repeat(50)]));
+      await q.processAllAvailable();
+      assert.equal(await proxy.cuts(), 1);
+      const [total, distinct] = (await sql(d, `SELECT COUNT(*), COUNT(DISTINCT id) FROM ${tbl}`))[0]!.map(Number);
+      assert.deepEqual([total, distinct], [n + 1, n + 1]);
+      assert.deepEqual((await sql(d, `SELECT batch_id FROM ${commits}`)).map((r) => Number(r[0])), [1]);
+    } finally {
+      await q.stop();
+    }
+  });
+
   test(`${d.name}: the server going away mid-stream fails the query naming host:port after bounded retries; a restart writes everything exactly once`, { skip }, async (t) => {
     const tbl = tableName('jdbc_s_away');
     const commits = tableName('jdbc_s_commits');

@@ -166,6 +166,22 @@ for (const d of DIALECTS) {
     });
   });
 
+  test(`${d.name}: the connection cut in the middle of a large read: the read starts again and returns every row once`, { skip }, async (t) => {
+    const tbl = tableName('jdbc_cut');
+    const proxy = await new ThreadedTcpProxy(d.port).up();
+    t.after(async () => { await proxy.close(); await dropTables(d, tbl); });
+    const n = 20_000;
+    await spark.createDataFrame(Array.from({ length: n }, (_, i) => [i, 'x'.repeat(50)]), 'id INT, pad STRING')
+      .write.format('jdbc').option('url', d.url).option('dbtable', tbl).save();
+    const df = read(d.urlAt(proxy.port), { dbtable: tbl, retries: '30', retryBackoffMs: '50', retryMaxBackoffMs: '100' });
+    // About 1.2 MB come back: cut after 200 kB, back 300 ms later.
+    await proxy.cutAfter(200_000, 'toClient', 300);
+    const ids = (await df.select('id').collectBatch()).columns[0]!.values as Int32Array;
+    assert.equal(await proxy.cuts(), 1);
+    assert.equal(ids.length, n);
+    assert.equal(new Set(ids).size, n);
+  });
+
   test(`${d.name}: the server going away: the read is retried, fails naming host:port when it stays away, and succeeds once it is back`, { skip }, async (t) => {
     const tbl = tableName('jdbc_away');
     // On its own thread: load() blocks this one while it reads the schema through the proxy.
