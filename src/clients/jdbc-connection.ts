@@ -23,6 +23,8 @@ export interface JdbcConnection {
   query(sql: string, params?: readonly unknown[]): Promise<JdbcResult>;
   /** Runs a statement, returns the rows it changed; `prepare` keeps its parsed plan on the connection (pg). */
   execute(sql: string, params?: readonly unknown[], opts?: { readonly prepare?: boolean }): Promise<number>;
+  /** Streams a query's rows to `onChunk`, at most `size` rows at a time (MariaDB's fetchsize); absent where a cursor is used. */
+  queryChunks?(sql: string, size: number, onChunk: (rows: readonly (readonly unknown[])[], width: number) => void): Promise<void>;
   /** One statement for many rows of parameters (MariaDB's bulk protocol); absent where multi-row VALUES is used. */
   executeMany?(sql: string, rows: readonly (readonly unknown[])[]): Promise<number>;
   close(): Promise<void>;

@@ -64,6 +64,16 @@ export async function connectMariadb(t: JdbcTarget): Promise<JdbcConnection> {
     async execute(sql, params): Promise<number> {
       return affectedOf(await c.query(sql, params as unknown[] | undefined));
     },
+    async queryChunks(sql, size, onChunk): Promise<void> {
+      // The result streams in; at most `size` rows are held before they are handed on (fetchsize).
+      const stream = c.queryStream({ sql, rowsAsArray: true });
+      let chunk: unknown[][] = [];
+      for await (const row of stream as AsyncIterable<unknown[]>) {
+        chunk.push(row);
+        if (chunk.length >= size) { onChunk(chunk, row.length); chunk = []; }
+      }
+      if (chunk.length > 0) onChunk(chunk, chunk[0]!.length);
+    },
     async executeMany(sql, rows): Promise<number> {
       if (rows.length === 0) return 0;
       return affectedOf(await c.batch(sql, rows as unknown[][]));

@@ -49,6 +49,8 @@ async function readPartition(c: JdbcConnection, o: JdbcReadOptions, sql: string,
     } finally {
       await c.execute('COMMIT').catch(() => undefined);
     }
+  } else if (o.fetchSize > 0 && c.queryChunks !== undefined) {
+    await c.queryChunks(sql, o.fetchSize, take);
   } else {
     const r = await c.query(sql);
     take(r.rows, r.fields.length);
