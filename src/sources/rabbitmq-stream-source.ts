@@ -1,7 +1,7 @@
 import { makeBatch, type RecordBatch } from '../core/batch.js';
 import { SpateError } from '../core/errors.js';
 import { BinaryType, LongType, MapType, StringType, TimestampType, type StructType } from '../core/types.js';
-import type { Vector } from '../core/vector.js';
+import { lazyConstantVector, lazyVector, type Vector } from '../core/vector.js';
 import { JsonMetadataLog } from '../checkpoint/metadata-log.js';
 import { connectStream, rabbitEndpoint } from '../clients/rabbitmq.js';
 import { StreamConnection, isRetryableStreamError, type StreamOffsetSpec } from '../clients/rabbitmq-stream.js';
@@ -241,15 +241,16 @@ export class RabbitStreamSource implements StreamSource {
 
   private toBatch(stream: string, r: StreamRecords): RecordBatch {
     const n = r.offsets.length;
-    const off = new Float64Array(n);
-    const ts = new Float64Array(n);
-    const names = new Array<string>(n);
-    for (let i = 0; i < n; i++) { off[i] = r.offsets[i]!; ts[i] = r.timestampsMs[i]! * 1000; names[i] = stream; }
+    // Columns a query does not read (a count, a body-only parse) are never built.
     const cols: Vector[] = [
       { type: BinaryType, length: n, values: r.bodies, validity: null },
-      { type: StringType, length: n, values: names, validity: null },
-      { type: LongType, length: n, values: off, validity: null },
-      { type: TimestampType, length: n, values: ts, validity: null },
+      lazyConstantVector(StringType, stream, n),
+      lazyVector(LongType, n, () => ({ type: LongType, length: n, values: Float64Array.from(r.offsets), validity: null })),
+      lazyVector(TimestampType, n, () => {
+        const ts = new Float64Array(n);
+        for (let i = 0; i < n; i++) ts[i] = r.timestampsMs[i]! * 1000;
+        return { type: TimestampType, length: n, values: ts, validity: null };
+      }),
     ];
     if (this.opts.includeProperties) {
       cols.push({ type: STRING_MAP, length: n, values: r.properties!, validity: null });
