@@ -1,3 +1,5 @@
+import { errorCondition } from './error-conditions.js';
+
 /**
  * The one error type spate throws. Every error carries a stable `code`
  * (e.g. `COLUMN_NOT_FOUND`) and a message that names the thing at fault and,
@@ -11,6 +13,16 @@ export class SpateError extends Error {
     this.name = 'SpateError';
     this.code = code;
     if (options?.cause !== undefined) this.cause = options.cause;
+  }
+
+  /** Spark's SQLSTATE for this error's condition (SparkThrowable.getSqlState), from core/error-conditions.ts; undefined where Spark has none. */
+  getSqlState(): string | undefined {
+    return errorCondition(this.code)?.sqlState;
+  }
+
+  /** Spark's condition name where the condition is Spark's (SparkThrowable.getCondition), else spate's code. */
+  getCondition(): string {
+    return errorCondition(this.code)?.sparkCondition ?? this.code;
   }
 }
 
