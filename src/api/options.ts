@@ -2,6 +2,9 @@ import { parseSchema } from '../core/ddl.js';
 import { SpateError } from '../core/errors.js';
 import type { StructType } from '../core/types.js';
 import type { FileFormat } from '../io/index.js';
+import { checkOptions, type KnownOptions } from '../core/known-options.js';
+import type { RuntimeConfig } from './conf.js';
+import { SETTINGS } from './settings.js';
 
 /**
  * The option/format/schema plumbing spark.read, df.write, spark.readStream
@@ -38,4 +41,15 @@ export function batchFileFormat(source: string, api: string): FileFormat {
 /** A user schema given as a StructType or a DDL string ("name STRING, age INT"). */
 export function userSchema(schema: StructType | string): StructType {
   return typeof schema === 'string' ? parseSchema(schema) : schema;
+}
+
+/**
+ * Checks the user's options against what the format knows (undefined: not
+ * declared, so left alone): an unknown one warns once naming the closest
+ * known one, or fails under spark.sql.spate.strictOptions. `extra` are
+ * options the API itself reads (checkpointLocation).
+ */
+export function checkUserOptions(conf: RuntimeConfig, options: Readonly<Record<string, string>>, known: KnownOptions | undefined, what: string, extra: readonly string[] = []): void {
+  if (known === undefined) return;
+  checkOptions(options, extra.length === 0 ? known : { ...known, names: [...known.names, ...extra] }, what, conf.value(SETTINGS.strictOptions));
 }

@@ -1,11 +1,11 @@
 import { SpateError } from '../core/errors.js';
 import { StringType, StructField, StructType } from '../core/types.js';
-import { inferSchemaSync, type FileFormat } from '../io/index.js';
+import { fileReadOptions, inferSchemaSync, type FileFormat } from '../io/index.js';
 import { node } from '../plan/logical.js';
 import { CONNECTOR_SOURCES, type SourceProvider } from '../sources/index.js';
 import { safeOptions } from '../clients/redact.js';
 import { DataFrame } from './dataframe.js';
-import { batchFileFormat, putOptions, userSchema, type OptionValue } from './options.js';
+import { batchFileFormat, checkUserOptions, putOptions, userSchema, type OptionValue } from './options.js';
 import type { SparkSession } from './session.js';
 
 export type { FileFormat } from '../io/index.js';
@@ -56,6 +56,7 @@ export class DataFrameReader {
     if (list.length === 0 && this.opts.path) list.push(this.opts.path);
     if (list.length === 0) throw new SpateError('PATH_REQUIRED', 'load() needs a path: spark.read.format(...).load("dir/or/file").');
     const format = this.fmt ?? 'parquet';
+    checkUserOptions(this.session.conf, this.opts, fileReadOptions(format), `spark.read.format('${format}')`);
     const schema = this.userSchema ?? (format === 'text'
       ? StructType([StructField('value', StringType, true)])
       : inferSchemaSync(format, list, this.opts, { timeZone: this.session.timeZone() }));
@@ -67,6 +68,7 @@ export class DataFrameReader {
     const options: Record<string, string> = { ...this.opts };
     if (paths.length > 1) throw new SpateError('INVALID_OPTION', `format('${c.format}').load() takes at most one path, got ${paths.length}.`);
     if (paths.length === 1) options.path = paths[0]!;
+    checkUserOptions(this.session.conf, options, c.knownOptions && { names: ['path', ...c.knownOptions] }, `spark.read.format('${c.format}')`);
     const timeZone = this.session.timeZone();
     const schema = c.schema(options, this.userSchema, timeZone, false);
     const shown = Object.entries(safeOptions(options)).map(([k, v]) => `${k}=${v}`).join(', ');

@@ -65,6 +65,9 @@ export const SETTINGS = {
   noDataMicroBatches: booleanSetting('spark.sql.streaming.noDataMicroBatches.enabled', true, {
     doc: 'run a batch without new data when the watermark moved',
   }),
+  strictOptions: booleanSetting('spark.sql.spate.strictOptions', false, {
+    doc: "spate's own: an option a built-in format does not know (a misspelling such as `rowsPerSec`) fails instead of warning once",
+  }),
 } as const satisfies Readonly<Record<string, Setting<unknown>>>;
 
 /** Every setting, by key. */

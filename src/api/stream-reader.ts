@@ -1,9 +1,9 @@
 import type { StructType } from '../core/types.js';
 import { node } from '../plan/logical.js';
-import { createSource, streamSourceSchema } from '../sources/index.js';
+import { createSource, sourceKnownOptions, streamSourceSchema } from '../sources/index.js';
 import type { SourceContext, StreamSource } from '../sources/source.js';
 import type { DataFrame } from './dataframe.js';
-import { putOptions, userSchema, type OptionValue } from './options.js';
+import { checkUserOptions, putOptions, userSchema, type OptionValue } from './options.js';
 import type { SparkSession } from './session.js';
 import { SETTINGS } from './settings.js';
 
@@ -41,6 +41,7 @@ export class DataStreamReader {
     const options: Record<string, string> = { ...this.opts };
     if (path !== undefined) options.path = path;
     const format = this.fmt;
+    checkUserOptions(this.session.conf, options, sourceKnownOptions(format), `the ${format} source`);
     const inference = String(this.session.conf.value(SETTINGS.schemaInference));
     const sourceOptions: Record<string, string> = { ...options, [SETTINGS.schemaInference.key]: inference };
     // Known before any data is read, as in Spark: fixed for rate/socket, the user's (or inferred) for files.

@@ -6,12 +6,12 @@ import type { RecordBatch } from '../core/batch.js';
 import { AnalysisException, SpateError } from '../core/errors.js';
 import { checkStreamingPlan, planIncremental } from '../plan/streaming.js';
 import { isStreamingPlan, streamingRelations } from '../plan/logical.js';
-import { createSink, ForeachBatchSink, ForeachSink, type ForeachWriter, type OutputMode, type StreamSink } from '../sinks/index.js';
+import { createSink, sinkKnownOptions, ForeachBatchSink, ForeachSink, type ForeachWriter, type OutputMode, type StreamSink } from '../sinks/index.js';
 import { SystemClock, type Clock } from '../stream/clock.js';
 import { StreamingQuery } from '../stream/streaming-query.js';
 import { DEFAULT_TRIGGER, parseTrigger, type Trigger, type TriggerSpec } from '../stream/trigger.js';
 import type { DataFrame } from './dataframe.js';
-import { putOptions, type OptionValue } from './options.js';
+import { checkUserOptions, putOptions, type OptionValue } from './options.js';
 import { SETTINGS } from './settings.js';
 
 const MODES: readonly OutputMode[] = ['append', 'update', 'complete'];
@@ -71,6 +71,9 @@ export class DataStreamWriter {
       throw new AnalysisException('UNSUPPORTED_TRIGGER', 'Continuous processing is not supported yet; use the default trigger or { processingTime: ... }.');
     }
     const options = { ...this.opts, ...(path !== undefined ? { path } : {}) };
+    if (this.customSink === undefined) {
+      checkUserOptions(session.conf, options, sinkKnownOptions(this.fmt), `the ${this.fmt} sink`, ['checkpointLocation']);
+    }
     const analyzed = this.df.analyze();
     checkStreamingPlan(analyzed.plan, this.mode);
     const { plan, operators, watermarkDelaysMs } = planIncremental(analyzed.plan);

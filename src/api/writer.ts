@@ -1,8 +1,8 @@
 import { SpateError } from '../core/errors.js';
-import { writeFiles } from '../io/index.js';
+import { fileWriteOptions, writeFiles } from '../io/index.js';
 import type { DataFrame } from './dataframe.js';
 import type { FileFormat } from '../io/index.js';
-import { batchFileFormat, putOptions, type OptionValue } from './options.js';
+import { batchFileFormat, checkUserOptions, putOptions, type OptionValue } from './options.js';
 import { CONNECTOR_SINKS, type SinkProvider } from '../sinks/index.js';
 
 export type SaveMode = 'error' | 'errorifexists' | 'overwrite' | 'append' | 'ignore';
@@ -60,10 +60,13 @@ export class DataFrameWriter {
   async save(path?: string): Promise<void> {
     if (this.connector !== undefined) {
       const options: Record<string, string> = { ...this.opts, ...(path !== undefined ? { path } : {}) };
+      const c = this.connector;
+      checkUserOptions(this.df.sparkSession.conf, options, c.knownOptions && { names: ['path', ...c.knownOptions] }, `df.write.format('${c.format}')`);
       const b = await this.df.collectBatch();
       await this.connector.writeBatch!([b], { options, schema: b.schema, mode: this.saveMode, timeZone: this.df.sparkSession.timeZone() });
       return;
     }
+    checkUserOptions(this.df.sparkSession.conf, this.opts, fileWriteOptions(this.fmt), `df.write.format('${this.fmt}')`);
     const target = path ?? this.opts.path;
     if (!target) throw new SpateError('PATH_REQUIRED', 'save() needs a path: df.write.format(...).save("out/dir").');
     const b = await this.df.collectBatch();

@@ -168,6 +168,7 @@ export const ERROR_CONDITIONS = {
   TEXT_WRITE_SCHEMA: { message: "The text format writes exactly one string column, but the data has <columns>; select one string column." },
   UNABLE_TO_INFER_SCHEMA: { message: "Unable to infer schema for <...> at <...>: no data files found. Pass a schema with .schema(...) or check the path.", sqlState: '42KD9', sparkCondition: 'UNABLE_TO_INFER_SCHEMA' },
   UNKNOWN_FORMAT_CONVERSION: { message: "format_string(): unknown conversion '%<conv>'; supported: %s %d %f %e %x %o %c %b %n %%." },
+  UNKNOWN_OPTION: { message: "Unknown option '<key>' for <format>. Did you mean '<closest>'? Known options: <options>. (spark.sql.spate.strictOptions is true; set it to false to only warn.)" },
   UNKNOWN_SINK_FORMAT: { message: "Data source '<format>' is not a streaming sink. Known formats: <formats>. Did you mean '<closest>'?", sqlState: '42K02', sparkCondition: 'DATA_SOURCE_NOT_FOUND' },
   UNKNOWN_SOURCE_FORMAT: { message: "Unknown streaming source format '<format>'. Known formats: <...> (and MemoryStream for tests).", sqlState: '42K02', sparkCondition: 'DATA_SOURCE_NOT_FOUND' },
   UNRESOLVED_ROUTINE: { message: "Function '<name>' is not known.<...> See spate's functions module for the supported list.", sqlState: '42883', sparkCondition: 'UNRESOLVED_ROUTINE' },

@@ -3,6 +3,7 @@ export { readFiles, readFile, inferSchemaSync, type FileFormat } from './read.js
 export { writeFiles, type SaveMode } from './write.js';
 export { listInputFiles, listInputFilesSync, type InputFile } from './list-files.js';
 export { SourceOptions, toOptions, type ParseMode } from './options.js';
+export { fileReadOptions, fileWriteOptions, LISTING_OPTIONS } from './known-options.js';
 export { toArrowTable, fromArrowTable, arrowType, spateType } from './arrow.js';
 export { compileDateTimePattern, type DateTimePattern } from '../core/datetime-formatter.js';
 export { escapePartitionValue, unescapePartitionValue, DEFAULT_PARTITION_NAME } from './partitions.js';

@@ -32,6 +32,8 @@ export interface BatchWriteContext {
  */
 export interface SinkProvider {
   readonly format: string;
+  /** The options the connector reads; as SourceProvider.knownOptions (absent: options are not checked). */
+  readonly knownOptions?: readonly string[];
   create?(ctx: ConnectorSinkContext): StreamSink;
   writeBatch?(batches: readonly RecordBatch[], ctx: BatchWriteContext): Promise<void>;
 }

@@ -2,6 +2,8 @@
 import { AnalysisException, SpateError, didYouMean } from '../core/errors.js';
 import type { StructType } from '../core/types.js';
 import type { FileFormat } from '../io/read.js';
+import { fileWriteOptions } from '../io/known-options.js';
+import type { KnownOptions } from '../core/known-options.js';
 import { ConsoleSink, type ConsoleOut } from './console-sink.js';
 import { FileSink, FILE_SINK_FORMATS } from './file-sink.js';
 import { MemorySink, memoryTables } from './memory-sink.js';
@@ -92,3 +94,25 @@ const NOOP_SINK: StreamSink = {
   description: 'NoopSink',
   async addBatch() { /* output discarded on purpose */ },
 };
+
+const BUILT_IN_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  console: ['numRows', 'truncate'],
+  memory: [],
+  noop: [],
+  foreach: [],
+  foreachbatch: [],
+};
+
+/**
+ * The options `writeStream.format(format)` knows besides `checkpointLocation`
+ * (every streaming sink's), for checking the user's; undefined for a format
+ * whose options are not declared, which are left alone.
+ */
+export function sinkKnownOptions(format: string): KnownOptions | undefined {
+  const f = format.toLowerCase();
+  const own = BUILT_IN_OPTIONS[f];
+  if (own !== undefined) return { names: own };
+  if ((FILE_SINK_FORMATS as readonly string[]).includes(f)) return fileWriteOptions(f as FileFormat);
+  const c = CONNECTOR_SINKS.get(f);
+  return c?.knownOptions !== undefined ? { names: c.knownOptions } : undefined;
+}

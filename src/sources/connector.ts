@@ -24,6 +24,12 @@ export interface SourceProvider {
   /** True when `readStream.format(format)` is supported (false for batch-only connectors such as jdbc). */
   readonly streaming: boolean;
   /**
+   * The options the connector reads, under their Spark names. When given, an
+   * option not in the list warns once naming the closest one (and fails under
+   * spark.sql.spate.strictOptions); when absent, options are not checked.
+   */
+  readonly knownOptions?: readonly string[];
+  /**
    * Validates the options and returns the schema the DataFrame has
    * (Spark's sourceSchema); `userSchema` is readStream.schema(...), when given;
    * `streaming` tells readStream (true or absent) from spark.read (false), whose checks differ.

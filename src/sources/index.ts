@@ -10,6 +10,8 @@ import { checkFixedSchema } from './source-options.js';
 import { CONNECTOR_SOURCES } from './connectors.js';
 import type { SourceContext, StreamSource } from './source.js';
 import type { FileFormat } from '../io/read.js';
+import { fileReadOptions } from '../io/known-options.js';
+import type { KnownOptions } from '../core/known-options.js';
 
 export type { Offset, ReadLimit, SourceContext, StreamSource } from './source.js';
 export { MemoryStream } from './memory-stream.js';
@@ -93,4 +95,30 @@ function streamingConnector(f: string, format: string) {
   if (c === undefined) throw unknownFormat(format);
   if (!c.streaming) throw notStreaming(format);
   return c;
+}
+
+/** Options of every file streaming source (FileStreamOptions), besides its format's reader options. */
+const FILE_STREAM_OPTIONS = ['maxFilesPerTrigger', 'latestFirst', 'fileNameOnly', 'maxFileAge', 'cleanSource', 'sourceArchiveDir'];
+
+const BUILT_IN_OPTIONS: Readonly<Record<string, readonly string[]>> = {
+  rate: ['rowsPerSecond', 'rampUpTime', 'numPartitions'],
+  'rate-micro-batch': ['rowsPerBatch', 'numPartitions', 'startTimestamp', 'advanceMillisPerBatch'],
+  socket: ['host', 'port', 'includeTimestamp'],
+};
+
+/**
+ * The options `readStream.format(format)` knows, for checking the user's
+ * (`core/known-options.ts`); undefined for a format whose options are not
+ * declared (a connector without `knownOptions`), which are left alone.
+ */
+export function sourceKnownOptions(format: string): KnownOptions | undefined {
+  const f = format.trim().toLowerCase();
+  const own = BUILT_IN_OPTIONS[f];
+  if (own !== undefined) return { names: own };
+  if (isFileFormat(f)) {
+    const read = fileReadOptions(f);
+    return { ...read, names: [...read.names, ...FILE_STREAM_OPTIONS] };
+  }
+  const c = CONNECTOR_SOURCES.get(f);
+  return c?.knownOptions !== undefined ? { names: c.knownOptions } : undefined;
 }
