@@ -3,6 +3,7 @@ import { parseDataType } from '../core/ddl.js';
 import type { DataType } from '../core/types.js';
 import { call, column, type Expr } from '../plan/expr.js';
 import { inferLiteral } from './literal.js';
+import { describeArg, expectString } from './args.js';
 
 /**
  * A column expression, as in Spark: built from `col('x')`, `lit(1)` and
@@ -65,6 +66,7 @@ export class Column {
   /** Names the result; several names only for generators (posexplode). */
   alias(...names: string[]): Column {
     if (names.length === 0) throw new SpateError('INVALID_ALIAS', 'alias() needs at least one name.');
+    for (const n of names) expectString('alias(...names)', 'each name', n, 'a column name (string)');
     return fromExpr({ kind: 'alias', child: this.expr.kind === 'alias' ? this.expr.child : this.expr, names });
   }
   /** Same as alias (Spark's `as`). */
@@ -126,7 +128,7 @@ export function fromExpr(e: Expr): Column {
 export function toColumnExpr(c: Column | string): Expr {
   if (c instanceof Column) return c.expr;
   if (typeof c === 'string') return c === '*' ? { kind: 'star' } : c.endsWith('.*') ? { kind: 'star', target: c.slice(0, -2) } : column(c);
-  throw new SpateError('INVALID_ARGUMENT', `Expected a Column or a column name, got ${typeof c}.`);
+  throw new SpateError('INVALID_ARGUMENT', `Expected a Column or a column name (string), got ${describeArg(c)}.`);
 }
 
 /** A JS value as a literal expression (a Column passes through). */

@@ -22,10 +22,17 @@ import { treeString } from '../core/format/print-schema.js';
 import { GroupedData } from './grouped-data.js';
 import type { SparkSession } from './session.js';
 import type * as arrow from 'apache-arrow';
+import { expectInstance, expectString, expectStringList, invalidArgument } from './args.js';
 
 type ColumnLike = Column | string;
 
 /** Flattens `f('a', 'b')` and `f(['a', 'b'])` (both are Spark call styles). */
+/** A Column or column name argument of `api`, as an expression. */
+function columnArg(api: string, c: unknown): Expr {
+  if (typeof c !== 'string' && !(c instanceof Column)) throw invalidArgument(api, 'each column', 'a Column or a column name (string)', c);
+  return toColumnExpr(c);
+}
+
 function flat<T>(args: readonly (T | readonly T[])[]): T[] {
   return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as readonly T[])] : (args as T[]);
 }
@@ -82,6 +89,7 @@ export class DataFrame {
 
   /** This DataFrame's column `name`, usable in expressions over a join of it with others. */
   col(name: string): Column {
+    expectString('df.col(name)', 'name', name, 'a column name (string)');
     if (name === '*') return fromExpr({ kind: 'star' });
     return fromExpr(column(name, this.plan.id));
   }
@@ -89,23 +97,30 @@ export class DataFrame {
   // ---- transformations ----
 
   select(...cols: (ColumnLike | readonly ColumnLike[])[]): DataFrame {
-    return this.derive(node({ kind: 'project', child: this.plan, exprs: flat(cols).map(toColumnExpr) }));
+    return this.derive(node({ kind: 'project', child: this.plan, exprs: flat(cols).map((c) => columnArg('select()', c)) }));
   }
   /** select() with SQL expression strings: selectExpr('a * 2 AS b', 'upper(c)'). */
   selectExpr(...exprs: (string | readonly string[])[]): DataFrame {
-    return this.derive(node({ kind: 'project', child: this.plan, exprs: flat(exprs).map(parseExpression) }));
+    return this.derive(node({ kind: 'project', child: this.plan, exprs: flat(exprs).map((e) => parseExpression(expectString('selectExpr()', 'each expression', e, 'a SQL expression string'))) }));
   }
   /** Keeps rows where the condition is true (a Column or a SQL expression string). */
   filter(condition: Column | string): DataFrame {
-    const e = typeof condition === 'string' ? parseExpression(condition) : condition.expr;
+    const e = typeof condition === 'string' ? parseExpression(condition)
+      : expectInstance('filter(condition)', 'condition', condition, Column, "a Column or a SQL expression string such as 'amount > 10'").expr;
     return this.derive(node({ kind: 'filter', child: this.plan, condition: e }));
   }
   where(condition: Column | string): DataFrame { return this.filter(condition); }
 
   /** Adds a column, or replaces the one with that name in place. */
-  withColumn(name: string, c: Column): DataFrame { return this.withColumns({ [name]: c }); }
+  withColumn(name: string, c: Column): DataFrame {
+    expectString('withColumn(name, col)', 'name', name, 'a column name (string)');
+    expectInstance('withColumn(name, col)', 'col', c, Column, "a Column (e.g. F.col('x'), F.lit(1) or F.expr('x + 1'))");
+    return this.withColumns({ [name]: c });
+  }
   withColumns(cols: Record<string, Column> | Map<string, Column>): DataFrame {
+    if (cols === null || typeof cols !== 'object') throw invalidArgument('withColumns(cols)', 'cols', 'an object or Map of column name to Column', cols);
     const entries = cols instanceof Map ? [...cols.entries()] : Object.entries(cols);
+    for (const [k, c] of entries) expectInstance('withColumns(cols)', `cols['${String(k)}']`, c, Column, 'a Column');
     const existing = this.columns;
     const exprs: Expr[] = existing.map((n, i) => {
       const e = entries.find(([k]) => k.toLowerCase() === n.toLowerCase());
@@ -115,7 +130,11 @@ export class DataFrame {
     return this.derive(node({ kind: 'project', child: this.plan, exprs }));
   }
   /** Renames a column; a no-op when it does not exist, as in Spark. */
-  withColumnRenamed(existing: string, newName: string): DataFrame { return this.withColumnsRenamed({ [existing]: newName }); }
+  withColumnRenamed(existing: string, newName: string): DataFrame {
+    expectString('withColumnRenamed(existing, newName)', 'existing', existing, 'a column name (string)');
+    expectString('withColumnRenamed(existing, newName)', 'newName', newName, 'a column name (string)');
+    return this.withColumnsRenamed({ [existing]: newName });
+  }
   withColumnsRenamed(renames: Record<string, string>): DataFrame {
     const lower = new Map(Object.entries(renames).map(([k, v]) => [k.toLowerCase(), v]));
     const cols = this.columns;
@@ -128,6 +147,7 @@ export class DataFrame {
     const a = this.analyze();
     const dropIdx = new Set<number>();
     for (const c of items) {
+      if (typeof c !== 'string') expectInstance('drop()', 'each column', c, Column, 'a column name or a Column');
       if (typeof c === 'string') {
         a.attrs.forEach((at, i) => { if (at.name.toLowerCase() === c.toLowerCase()) dropIdx.add(i); });
       } else if (c.expr.kind === 'column') {
@@ -152,14 +172,14 @@ export class DataFrame {
   }
 
   /** Groups rows by the given columns for aggregation (see GroupedData). */
-  groupBy(...cols: (ColumnLike | readonly ColumnLike[])[]): GroupedData { return new GroupedData(this, flat(cols).map(toColumnExpr)); }
+  groupBy(...cols: (ColumnLike | readonly ColumnLike[])[]): GroupedData { return new GroupedData(this, flat(cols).map((c) => columnArg('groupBy()', c))); }
   groupby(...cols: (ColumnLike | readonly ColumnLike[])[]): GroupedData { return this.groupBy(...cols); }
   /** Aggregates the whole DataFrame: df.agg(max('x'), avg('y')). */
   agg(...exprs: (Column | readonly Column[] | Record<string, string>)[]): DataFrame { return this.groupBy().agg(...exprs); }
 
   /** Sorts by the given columns (ascending, nulls first, unless the Column says otherwise). */
   orderBy(...cols: (ColumnLike | readonly ColumnLike[])[]): DataFrame {
-    return this.derive(node({ kind: 'sort', child: this.plan, orders: flat(cols).map(toColumnExpr) }));
+    return this.derive(node({ kind: 'sort', child: this.plan, orders: flat(cols).map((c) => columnArg('orderBy()', c)) }));
   }
   sort(...cols: (ColumnLike | readonly ColumnLike[])[]): DataFrame { return this.orderBy(...cols); }
 
@@ -175,6 +195,7 @@ export class DataFrame {
   distinct(): DataFrame { return this.derive(node({ kind: 'deduplicate', child: this.plan })); }
   /** Keeps the first row of each distinct value of `subset` (all columns when omitted). */
   dropDuplicates(subset?: readonly string[]): DataFrame {
+    expectStringList('dropDuplicates(subset)', 'subset', subset);
     return this.derive(node(subset === undefined ? { kind: 'deduplicate', child: this.plan } : { kind: 'deduplicate', child: this.plan, subset }));
   }
   drop_duplicates(subset?: readonly string[]): DataFrame { return this.dropDuplicates(subset); }
@@ -185,6 +206,7 @@ export class DataFrame {
    * withWatermark on the input; in a batch query it is dropDuplicates(subset).
    */
   dropDuplicatesWithinWatermark(subset?: readonly string[]): DataFrame {
+    expectStringList('dropDuplicatesWithinWatermark(subset)', 'subset', subset);
     return this.derive(node(subset === undefined
       ? { kind: 'deduplicate', child: this.plan, withinWatermark: true }
       : { kind: 'deduplicate', child: this.plan, subset, withinWatermark: true }));
@@ -192,11 +214,13 @@ export class DataFrame {
 
   /** Rows of both, matched by position (Spark's union keeps duplicates, like SQL UNION ALL). */
   union(other: DataFrame): DataFrame {
+    expectInstance('union(other)', 'other', other, DataFrame, 'a DataFrame');
     return this.derive(node({ kind: 'union', children: [this.plan, other.plan], byName: false, allowMissingColumns: false }));
   }
   unionAll(other: DataFrame): DataFrame { return this.union(other); }
   /** Rows of both, matched by column name; missing columns become null when allowMissingColumns. */
   unionByName(other: DataFrame, allowMissingColumns = false): DataFrame {
+    expectInstance('unionByName(other)', 'other', other, DataFrame, 'a DataFrame');
     return this.derive(node({ kind: 'union', children: [this.plan, other.plan], byName: true, allowMissingColumns }));
   }
 
@@ -206,6 +230,9 @@ export class DataFrame {
    * Spark's join types (inner, left, right, full/outer, left_semi, left_anti, cross).
    */
   join(other: DataFrame, on?: string | readonly string[] | Column, how = 'inner'): DataFrame {
+    expectInstance('join(other, on, how)', 'other', other, DataFrame, 'a DataFrame');
+    if (on !== undefined && typeof on !== 'string' && !(on instanceof Column)) expectStringList('join(other, on, how)', 'on', on);
+    expectString('join(other, on, how)', 'how', how, "a join type such as 'inner' or 'left'");
     const joinType = JOIN_TYPES[how.toLowerCase().replace(/\s/g, '')];
     if (!joinType) {
       throw new AnalysisException('UNSUPPORTED_JOIN_TYPE', `Unknown join type '${how}'. Use one of: ${Object.keys(JOIN_TYPES).join(', ')}.`);
@@ -225,6 +252,8 @@ export class DataFrame {
    * by stateful operators, and their state is evicted. No effect on batch queries.
    */
   withWatermark(eventTime: string, delayThreshold: string): DataFrame {
+    expectString('withWatermark(eventTime, delayThreshold)', 'eventTime', eventTime, 'a column name (string)');
+    expectString('withWatermark(eventTime, delayThreshold)', 'delayThreshold', delayThreshold, "a duration string such as '10 minutes'");
     const delayMs = parseDurationMs(delayThreshold, `withWatermark('${eventTime}', delayThreshold)`);
     return this.derive(node({ kind: 'watermark', child: this.plan, eventTime, delayMs }));
   }

@@ -8,16 +8,18 @@ import { parseExpression } from '../sql/index.js';
 import { call, column as columnExpr } from '../plan/expr.js';
 import { Column, fromExpr, litExpr, toColumnExpr } from './column.js';
 import { markBroadcast, type DataFrame } from './dataframe.js';
+import { expectInstance, expectString } from './args.js';
 
 export * from './functions-scalar.js';
 export * from './functions-aggregate.js';
 
 /** A column by name ('x', 'struct.field', 'alias.x', or '*'). */
 export function col(name: string): Column {
-  return fromExpr(toColumnExpr(name));
+  return fromExpr(toColumnExpr(expectString('col(name)', 'name', name, "a column name (string), e.g. col('amount')")));
 }
 /** Same as col(). */
 export function column(name: string): Column {
+  expectString('column(name)', 'name', name, 'a column name (string)');
   return fromExpr(name === '*' ? { kind: 'star' } : columnExpr(name));
 }
 /** A literal: numbers (int when integral and 32-bit, else double), strings, booleans, null, Date (timestamp), arrays, Maps, objects (struct). */
@@ -26,10 +28,11 @@ export function lit(value: unknown): Column {
 }
 /** A SQL expression string: expr("amount * 2 AS doubled"). */
 export function expr(sql: string): Column {
-  return fromExpr(parseExpression(sql));
+  return fromExpr(parseExpression(expectString('expr(sql)', 'sql', sql, "a SQL expression string such as 'amount * 2'")));
 }
 /** CASE WHEN: when(cond, value).when(cond2, value2).otherwise(other). */
 export function when(condition: Column, value: unknown): Column {
+  expectInstance('when(condition, value)', 'condition', condition, Column, "a Column such as F.col('x').gt(0)");
   return fromExpr({ kind: 'case', branches: [[condition.expr, litExpr(value)]] });
 }
 
