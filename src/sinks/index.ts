@@ -2,7 +2,7 @@
 import { AnalysisException, SpateError, didYouMean } from '../core/errors.js';
 import type { StructType } from '../core/types.js';
 import type { FileFormat } from '../io/read.js';
-import { fileWriteOptions } from '../io/known-options.js';
+import { fileWriteOptions } from '../io/index.js';
 import type { KnownOptions } from '../core/known-options.js';
 import { ConsoleSink, type ConsoleOut } from './console-sink.js';
 import { FileSink, FILE_SINK_FORMATS } from './file-sink.js';

@@ -10,7 +10,7 @@ import { checkFixedSchema } from './source-options.js';
 import { CONNECTOR_SOURCES } from './connectors.js';
 import type { SourceContext, StreamSource } from './source.js';
 import type { FileFormat } from '../io/read.js';
-import { fileReadOptions } from '../io/known-options.js';
+import { fileReadOptions } from '../io/index.js';
 import type { KnownOptions } from '../core/known-options.js';
 
 export type { Offset, ReadLimit, SourceContext, StreamSource } from './source.js';
