@@ -6,8 +6,8 @@
 import { SpateError } from '../core/errors.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { jdbcEndpoint, type JdbcTarget } from './jdbc-url.js';
-import { asJdbcClientError, isAuthJdbcError, isRetryableJdbcError } from './jdbc-errors.js';
-import { jdbcFailure, type SyncField } from './sync-query.js';
+import { asJdbcClientError, isAuthJdbcError, isRetryableJdbcError, jdbcFailure } from './jdbc-errors.js';
+import type { SyncField } from './sync-query.js';
 import { connectPostgres } from './postgres.js';
 import { connectMariadb } from './mariadb.js';
 

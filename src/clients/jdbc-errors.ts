@@ -4,7 +4,9 @@
  * with it, so nothing is half-written); an error the server answered with
  * (bad SQL, a constraint, a value too long, wrong credentials) is not.
  */
+import { SpateError } from '../core/errors.js';
 import { redactSecrets } from './redact.js';
+import { jdbcEndpoint, type JdbcTarget } from './jdbc-url.js';
 
 /** The parts of a client error spate looks at (a plain object, so it crosses threads). */
 export interface JdbcClientError {
@@ -71,4 +73,13 @@ export function jdbcClientError(e: JdbcClientError, options: Readonly<Record<str
   const out = new Error(redactSecrets(e.message.replace(/\s+$/, '').replace(/\.$/, ''), options)) as Error & { code?: string };
   if (code !== undefined) out.code = code;
   return out;
+}
+
+/** The SpateError for an error the server answered with (bad SQL, no such table, wrong credentials): host:port, what, the server's message. */
+export function jdbcFailure(target: JdbcTarget, what: string, e: JdbcClientError, options: Readonly<Record<string, string>> = {}, hint = ''): SpateError {
+  const ep = jdbcEndpoint(target);
+  const auth = isAuth(e);
+  const fix = auth ? ` Check the 'user' and 'password' options (or the credentials in 'url') for ${ep.system} at ${ep.host}:${ep.port}.` : hint;
+  return new SpateError(auth ? 'AUTHENTICATION_FAILED' : 'JDBC_QUERY_FAILED',
+    `${ep.system} at ${ep.host}:${ep.port}: ${what} failed: ${jdbcClientError(e, options).message}.${fix}`);
 }

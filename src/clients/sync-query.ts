@@ -16,10 +16,11 @@
  */
 import { createRequire } from 'node:module';
 import { MessageChannel, Worker, receiveMessageOnPort } from 'node:worker_threads';
-import { SpateError } from '../core/errors.js';
 import { DEFAULT_RETRY, serviceError, type RetryPolicy } from './retry.js';
 import { jdbcEndpoint, parseJdbcUrl, type JdbcTarget } from './jdbc-url.js';
-import { isRetryableJdbcError, jdbcClientError, type JdbcClientError } from './jdbc-errors.js';
+import { isRetryableJdbcError, jdbcClientError, jdbcFailure, type JdbcClientError } from './jdbc-errors.js';
+
+export { jdbcFailure };
 
 /** Column metadata as the client reports it (pg: dataTypeID...; mariadb: columnType...). */
 export interface SyncField {
@@ -172,27 +173,10 @@ export function querySync(url: string | JdbcTarget, sql: string, opts: SyncQuery
     if (r.ok) return r.result;
     const e = jdbcClientError(r.error);
     if (!isRetryableJdbcError(r.error) || attempt >= policy.retries) {
-      if (!isRetryableJdbcError(r.error)) throw sqlError(target, what, r.error, opts.options);
+      if (!isRetryableJdbcError(r.error)) throw jdbcFailure(target, what, r.error, opts.options);
       throw serviceError(jdbcEndpoint(target), what, e, attempt + 1, Date.now() - started, { ...(opts.options ? { options: opts.options } : {}) });
     }
     sleepSync(delay);
     delay = Math.min(delay * 2, policy.maxBackoffMs);
   }
-}
-
-function sqlError(target: JdbcTarget, what: string, e: JdbcClientError, options: Readonly<Record<string, string>> | undefined): SpateError {
-  return jdbcFailure(target, what, e, options);
-}
-
-/** The SpateError for an error the server answered with (bad SQL, no such table, wrong password). */
-export function jdbcFailure(target: JdbcTarget, what: string, e: JdbcClientError, options: Readonly<Record<string, string>> = {}, hint = ''): SpateError {
-  const ep = jdbcEndpoint(target);
-  const auth = isAuthError(e);
-  const code = auth ? 'AUTHENTICATION_FAILED' : 'JDBC_QUERY_FAILED';
-  const fix = auth ? ` Check the 'user' and 'password' options (or the credentials in 'url') for ${ep.system} at ${ep.host}:${ep.port}.` : hint;
-  return new SpateError(code, `${ep.system} at ${ep.host}:${ep.port}: ${what} failed: ${jdbcClientError(e, options).message}.${fix}`);
-}
-
-function isAuthError(e: JdbcClientError): boolean {
-  return e.code === '28P01' || e.code === '28000' || e.errno === 1045 || e.code === 'ER_ACCESS_DENIED_ERROR';
 }
