@@ -62,6 +62,7 @@ export class RabbitStreamSource implements StreamSource {
     const want: Record<string, number> = {};
     let total = 0;
     for (const s of this.opts.streams) {
+      if ((tails[s] ?? 0) < from[s]!) this.streamShrank(s, from[s]!, tails[s] ?? 0);
       const avail = Math.max(0, (tails[s] ?? 0) - from[s]!);
       want[s] = avail;
       total += avail;
@@ -228,6 +229,18 @@ export class RabbitStreamSource implements StreamSource {
       this.ids.give(id);
     }
     return got;
+  }
+
+  private readonly shrankWarned = new Set<string>();
+
+  /** The stream ends before the checkpoint's offset: it was deleted and created again (or the checkpoint is another stream's). */
+  private streamShrank(stream: string, from: number, tail: number): void {
+    const msg = `${this.description}: stream '${stream}' ends at offset ${tail}, before the checkpoint's offset ${from}; it was probably deleted and created again, and offsets ${tail} to ${from - 1} of the new stream will not be read.`;
+    if (this.opts.failOnDataLoss) {
+      throw new SpateError('DATA_LOSS', `${msg} Use a new checkpointLocation to read the new stream from its start, or set failOnDataLoss=false to go on from offset ${from}.`);
+    }
+    if (!this.shrankWarned.has(stream)) sourceWarning(`${msg} Going on from offset ${from} (failOnDataLoss=false).`);
+    this.shrankWarned.add(stream);
   }
 
   private checkLoss(stream: string, from: number, recs: StreamRecords): void {

@@ -266,6 +266,23 @@ test('spark.read: the stream from first to its end, as a bounded DataFrame', { s
   assert.deepEqual(got, [['x', 0], ['y', 1], ['z', 2]]);
 });
 
+test('a stream deleted and created again under a checkpoint: failOnDataLoss names the offsets', { skip }, async (t) => {
+  const s = uniqueName('rmq_recreated');
+  await createStream(s);
+  t.after(() => deleteStream(s));
+  await publish(s, ['a', 'b', 'c']);
+  const checkpoint = ck();
+  let q = startQuery(s, uniqueName('t'), checkpoint, { startingOffsets: 'first' });
+  await q.processAllAvailable();
+  await q.stop();
+  await deleteStream(s);
+  await createStream(s);
+  await publish(s, ['x']);
+  q = startQuery(s, uniqueName('t'), checkpoint, { startingOffsets: 'first' });
+  await assert.rejects(q.processAllAvailable(), /ends at offset 1, before the checkpoint's offset 3; it was probably deleted and created again/);
+  await q.stop();
+});
+
 test('retention removed offsets below the start: failOnDataLoss fails naming them; false skips with a warning', { skip }, async (t) => {
   const s = uniqueName('rmq_loss');
   // Tiny segments and a tiny size limit: the broker drops old segments as new ones are written.
