@@ -83,8 +83,19 @@ export class DataFrameReader {
   json(...paths: (string | readonly string[])[]): DataFrame { return this.format('json').load(...paths); }
   parquet(...paths: (string | readonly string[])[]): DataFrame { return this.format('parquet').load(...paths); }
   text(...paths: (string | readonly string[])[]): DataFrame { return this.format('text').load(...paths); }
-  /** Spark's `spark.read.jdbc(url, table, properties)`: format('jdbc') with `url`, `dbtable` and the properties as options. */
-  jdbc(url: string, table: string, properties: Record<string, OptionValue> = {}): DataFrame {
-    return this.format('jdbc').options(properties).option('url', url).option('dbtable', table).load();
+  /**
+   * Spark's `spark.read.jdbc(url, table, properties)` and the partitioned
+   * `jdbc(url, table, columnName, lowerBound, upperBound, numPartitions, properties)`:
+   * format('jdbc') with `url`, `dbtable` (and the partitioning) and the properties as options.
+   */
+  jdbc(url: string, table: string, properties?: Record<string, OptionValue>): DataFrame;
+  jdbc(url: string, table: string, columnName: string, lowerBound: OptionValue, upperBound: OptionValue, numPartitions: number, properties?: Record<string, OptionValue>): DataFrame;
+  jdbc(url: string, table: string, ...rest: unknown[]): DataFrame {
+    const r = this.format('jdbc');
+    if (typeof rest[0] === 'string') {
+      const [columnName, lowerBound, upperBound, numPartitions, properties] = rest as [string, OptionValue, OptionValue, number, Record<string, OptionValue> | undefined];
+      r.options(properties ?? {}).options({ partitionColumn: columnName, lowerBound, upperBound, numPartitions });
+    } else r.options((rest[0] as Record<string, OptionValue> | undefined) ?? {});
+    return r.option('url', url).option('dbtable', table).load();
   }
 }

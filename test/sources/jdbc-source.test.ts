@@ -41,8 +41,12 @@ for (const d of DIALECTS) {
       const got = await rows(read(url, { dbtable: tbl }).orderBy('theid'));
       assert.deepEqual(got, [{ name: 'fred', theid: 1 }, { name: 'mary', theid: 2 }, { name: 'joe \'foo\' "bar"', theid: 3 }], url);
     }
-    // spark.read.jdbc(url, table, properties)
+    // spark.read.jdbc(url, table, properties) and jdbc(url, table, columnName, lowerBound, upperBound, numPartitions, properties)
     assert.equal((await spark.read.jdbc(d.url, tbl, { fetchsize: '2' }).collect()).length, 3);
+    const parted = spark.read.jdbc(d.url, tbl, 'theid', 1, 4, 3, { fetchsize: 2 });
+    assert.equal(partitionQueries(jdbcReadOptions({ url: d.url, dbtable: tbl, partitionColumn: 'theid', lowerBound: '1', upperBound: '4', numPartitions: '3' }), parted.schema).length, 3);
+    assert.match(parted.explainString(), /partitionColumn=theid/);
+    assert.deepEqual((await parted.collect()).map((r) => r.theid).sort(), [1, 2, 3]);
   });
 
   test(`${d.name}: the schema comes from the database at load(), NOT NULL columns are not nullable`, { skip }, async (t) => {
