@@ -5,7 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SparkSession, functions as F } from '../../src/index.js';
@@ -14,7 +16,7 @@ import type { RabbitQueueSource } from '../../src/sources/rabbitmq-queue-source.
 import { setSourceWarningHandler } from '../../src/sources/source-options.js';
 import type { RecordBatch } from '../../src/core/batch.js';
 import { needService, uniqueName } from '../support/services.js';
-import { deleteQueue, eventually, withChannel } from './rabbitmq-support.js';
+import { deleteQueue, eventually, withChannel, withTimeout } from './rabbitmq-support.js';
 
 const skip = await needService('rabbitmq');
 const spark = SparkSession.builder.appName('rabbitmq-queue-source').getOrCreate();
@@ -94,6 +96,27 @@ test('stopped before the commit: the broker redelivers the batch (redelivered = 
   assert.deepEqual(redelivered(c.batch), [0]);
   await three.commit(c.end);
   await three.stop();
+});
+
+test('SIGKILLed after reading a batch, before its commit: every message comes again, redelivered', { skip }, async (t) => {
+  const q = await makeQueue(t, ['k1', 'k2', 'k3']);
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./rabbitmq-queue-child.ts', import.meta.url)), q, '3'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => { child.kill('SIGKILL'); });
+  let out = '';
+  await withTimeout(new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); if (out.includes('\n')) resolve(); });
+    child.once('exit', (code) => reject(new Error(`the child exited (${code}) before reading: ${out}`)));
+  }), 30_000, 'the child to read a batch');
+  assert.equal(out.trim(), 'READ k1,k2,k3');
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await gone;
+  const src = source(q);
+  const b = await readN(src, 0, 3);
+  assert.deepEqual(bodies(b.batch), ['k1', 'k2', 'k3'], 'nothing lost');
+  assert.deepEqual(redelivered(b.batch), [1, 1, 1]);
+  await src.commit(b.end);
+  await src.stop();
 });
 
 test('prefetch bounds the unacked messages; a commit acks (multiple) and lets the rest flow', { skip }, async (t) => {
