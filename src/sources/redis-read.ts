@@ -19,24 +19,41 @@ export function nextId(id: string): string {
   return s < 2n ** 64n ? `${ms}-${s}` : `${BigInt(ms) + 1n}-0`;
 }
 
+/** What readRange read: how many entries, and the id of the last one. */
+export interface RangeRead {
+  readonly count: number;
+  readonly lastId: string | undefined;
+}
+
 /**
  * The entries of `key` after `afterId` (exclusive) up to `endId` (inclusive; `+` = the newest), at most
- * `max` of them, in pages of `pageSize`.
+ * `max` of them, in pages of `pageSize`, each handed to `onPage` as it arrives (so it is decoded while
+ * young and then dropped: holding every page until the end costs more in garbage collection than the
+ * decoding itself).
  */
-export async function readRange(conn: RedisConnection, key: string, afterId: string, endId: string, max: number, pageSize: number): Promise<StreamEntry[]> {
-  let out: StreamEntry[] = [];
-  let from = afterId;
-  while (out.length < max) {
-    const want = Math.min(pageSize, max - out.length);
-    const start = nextId(from);
-    const page = await conn.run(`reading entries of stream '${key}' after ${from} (XRANGE)`,
-      (c: RedisClient) => xrange(c, key, start, endId, want));
-    out = out.length === 0 ? page : out.concat(page);
-    if (page.length < want) break;
-    from = page[page.length - 1]![0];
-    if (endId !== '+' && compareIds(from, endId) >= 0) break;
+export async function readRange(conn: RedisConnection, key: string, afterId: string, endId: string, max: number, pageSize: number,
+  onPage: (entries: StreamEntry[]) => void): Promise<RangeRead> {
+  const request = (from: string, want: number): Promise<StreamEntry[]> => conn.run(`reading entries of stream '${key}' after ${from} (XRANGE)`,
+    (c: RedisClient) => xrange(c, key, nextId(from), endId, want));
+  let n = 0;
+  let lastId: string | undefined;
+  if (max <= 0) return { count: 0, lastId };
+  let want = Math.min(pageSize, max);
+  let pending: Promise<StreamEntry[]> | undefined = request(afterId, want);
+  while (pending !== undefined) {
+    const page: StreamEntry[] = await pending;
+    pending = undefined;
+    n += page.length;
+    if (page.length > 0) lastId = page[page.length - 1]![0];
+    // The next page is asked for before this one is decoded, so Redis works while the decoding runs.
+    if (page.length === want && n < max && (endId === '+' || compareIds(lastId!, endId) < 0)) {
+      want = Math.min(pageSize, max - n);
+      pending = request(lastId!, want);
+      pending.catch(() => undefined); // awaited next round; a decode failure below must not leave it unhandled
+    }
+    if (page.length > 0) onPage(page);
   }
-  return out;
+  return { count: n, lastId };
 }
 
 /** Warnings already given in this run (key and largest removed id), so a skipped gap is reported once. */

@@ -89,87 +89,220 @@ export class EntryDecoder {
     this.columns.forEach((c, i) => { if (c.kind === 'field') this.fieldIndex.set(c.name, i); });
   }
 
+  /** All of `parts` as one batch. */
   decode(parts: readonly KeyEntries[]): RecordBatch {
-    let n = 0;
-    for (const p of parts) n += p.entries.length;
-    const cols = this.columns;
-    const values: (PrimitiveArray | unknown[])[] = cols.map((_, i) => allocValues(this.schema.fields[i]!.dataType, n));
-    const set = new Int32Array(cols.length);
-    const validity: (Uint8Array | null)[] = cols.map((c) => (c.kind === 'field' || c.kind === 'corrupt' ? new Uint8Array(n) : null));
-    const wantFields = cols.some((c) => c.kind === 'fields');
-    const corruptCol = cols.findIndex((c) => c.kind === 'corrupt');
-    let dropped: Uint8Array | null = null;
-    const index = this.fieldIndex;
-    const keyCodes = new Int32Array(n);
-    let row = 0;
-    for (let k = 0; k < parts.length; k++) {
-      const { key, entries } = parts[k]!;
-      for (let e = 0; e < entries.length; e++, row++) {
-        const entry = entries[e]!;
-        const id = entry[0];
-        const f = entry[1];
-        keyCodes[row] = k;
-        let bad = false;
-        for (let j = 0; j + 1 < f.length; j += 2) {
-          const c = index.get(f[j]!);
-          if (c === undefined) continue;
-          const col = cols[c] as Extract<Column, { kind: 'field' }>;
-          const raw = f[j + 1]!;
-          const v = col.parse(raw);
-          if (v === BAD) {
-            if (this.mode === 'FAILFAST') {
-              throw new SpateError('MALFORMED_RECORD',
-                `Stream '${key}', entry ${id}: field '${col.name}' = ${JSON.stringify(raw.length > 60 ? raw.slice(0, 60) + '…' : raw)} is not a valid ${simpleString(col.type).toUpperCase()} (mode FAILFAST). ` +
-                "Fix the entry, declare the column STRING, or use mode 'PERMISSIVE' to read it as null.");
-            }
-            bad = true;
-            if (validity[c]![row] === 1) { validity[c]![row] = 0; set[c]!--; }
-            continue;
+    const b = this.builder();
+    for (const p of parts) b.add(p.key, p.entries);
+    return b.finish();
+  }
+
+  /** A builder that takes entries page by page, so a page can be dropped as soon as it is decoded. */
+  builder(): BatchBuilder {
+    return new BatchBuilder(this.schema, this.columns, this.fieldIndex, this.mode);
+  }
+}
+
+/** Column arrays that grow as pages of entries arrive (doubling), decoded straight into them. */
+export class BatchBuilder {
+  private cap = 0;
+  private n = 0;
+  private values: (PrimitiveArray | unknown[])[];
+  private readonly validity: (Uint8Array | null)[];
+  private readonly set: Int32Array;
+  private keyCodes = new Int32Array(0);
+  private readonly keys: string[] = [];
+  private dropped: Uint8Array | null = null;
+  /**
+   * Per STRING field column, while it has few distinct values: value → code, the values, and each row's
+   * code (Vector.dictionary), so repeated strings are kept once and grouping works on codes. Dropped
+   * (null) once a column passes MAX_DICTIONARY distinct values in a batch.
+   */
+  private readonly dicts: (Map<string, number> | null)[];
+  private readonly dictEntries: string[][];
+  private codes: (Int32Array | null)[];
+  private readonly wantFields: boolean;
+  private readonly corruptCol: number;
+
+  constructor(private readonly schema: StructType, private readonly cols: readonly Column[], private readonly index: ReadonlyMap<string, number>, private readonly mode: ParseMode) {
+    this.values = cols.map((_, i) => allocValues(schema.fields[i]!.dataType, 0));
+    this.validity = cols.map((c) => (c.kind === 'field' || c.kind === 'corrupt' ? new Uint8Array(0) : null));
+    this.set = new Int32Array(cols.length);
+    const dictionary = cols.map((c) => c.kind === 'field' && c.type.kind === 'string');
+    this.dicts = dictionary.map((d) => (d ? new Map<string, number>() : null));
+    this.dictEntries = cols.map(() => []);
+    this.codes = dictionary.map((d) => (d ? new Int32Array(0) : null));
+    this.wantFields = cols.some((c) => c.kind === 'fields');
+    this.corruptCol = cols.findIndex((c) => c.kind === 'corrupt');
+  }
+
+  /** Rows so far. */
+  get length(): number {
+    return this.n;
+  }
+
+  private ensure(extra: number): void {
+    const need = this.n + extra;
+    if (need <= this.cap) return;
+    const cap = Math.max(need, this.cap * 2, 1024);
+    this.values = this.values.map((v) => {
+      if (Array.isArray(v)) {
+        const old = v.length;
+        v.length = cap;
+        return v.fill(null, old);
+      }
+      const t = new (v.constructor as new (n: number) => PrimitiveArray)(cap);
+      t.set(v as never);
+      return t;
+    });
+    for (let c = 0; c < this.validity.length; c++) {
+      const m = this.validity[c];
+      if (m === null || m === undefined) continue;
+      const g = new Uint8Array(cap);
+      g.set(m);
+      this.validity[c] = g;
+    }
+    const k = new Int32Array(cap);
+    k.set(this.keyCodes);
+    this.keyCodes = k;
+    this.codes = this.codes.map((old) => {
+      if (old === null) return null;
+      const g = new Int32Array(cap);
+      g.set(old);
+      return g;
+    });
+    if (this.dropped !== null) {
+      const d = new Uint8Array(cap);
+      d.set(this.dropped);
+      this.dropped = d;
+    }
+    this.cap = cap;
+  }
+
+  /** Appends the entries of stream `key`. */
+  add(key: string, entries: readonly StreamEntry[]): void {
+    if (entries.length === 0) return;
+    this.ensure(entries.length);
+    let k = this.keys.indexOf(key);
+    if (k < 0) { k = this.keys.length; this.keys.push(key); }
+    const { cols, index, values, validity, set, keyCodes, wantFields, corruptCol, dicts, codes } = this;
+    let row = this.n;
+    for (let e = 0; e < entries.length; e++, row++) {
+      const entry = entries[e]!;
+      const id = entry[0];
+      const f = entry[1];
+      keyCodes[row] = k;
+      let bad = false;
+      for (let j = 0; j + 1 < f.length; j += 2) {
+        const c = index.get(f[j]!);
+        if (c === undefined) continue;
+        const col = cols[c] as Extract<Column, { kind: 'field' }>;
+        const raw = f[j + 1]!;
+        const v = col.parse(raw);
+        if (v === BAD) {
+          if (this.mode === 'FAILFAST') {
+            throw new SpateError('MALFORMED_RECORD',
+              `Stream '${key}', entry ${id}: field '${col.name}' = ${JSON.stringify(raw.length > 60 ? raw.slice(0, 60) + '…' : raw)} is not a valid ${simpleString(col.type).toUpperCase()} (mode FAILFAST). ` +
+              "Fix the entry, declare the column STRING, or use mode 'PERMISSIVE' to read it as null.");
           }
-          if (validity[c]![row] === 0) set[c]!++;
-          (values[c]! as unknown[] | Float64Array)[row] = v as never;
-          validity[c]![row] = 1;
+          bad = true;
+          if (validity[c]![row] === 1) { validity[c]![row] = 0; set[c]!--; }
+          continue;
         }
-        for (let c = 0; c < cols.length; c++) {
-          const kind = cols[c]!.kind;
-          if (kind === 'id') (values[c] as unknown[])[row] = id;
-          else if (kind === 'stream') (values[c] as unknown[])[row] = key;
-          else if (kind === 'timestamp') (values[c] as Float64Array)[row] = idMillis(id) * 1000;
-        }
-        if (wantFields) {
-          const m = new Map<string, string>();
-          for (let j = 0; j + 1 < f.length; j += 2) m.set(f[j]!, f[j + 1]!);
-          for (let c = 0; c < cols.length; c++) if (cols[c]!.kind === 'fields') (values[c] as unknown[])[row] = m;
-        }
-        if (bad) {
-          if (this.mode === 'DROPMALFORMED') {
-            dropped ??= new Uint8Array(n);
-            dropped[row] = 1;
-          } else if (corruptCol >= 0) {
-            const obj: Record<string, string> = {};
-            for (let j = 0; j + 1 < f.length; j += 2) obj[f[j]!] = f[j + 1]!;
-            (values[corruptCol] as unknown[])[row] = JSON.stringify(obj);
-            validity[corruptCol]![row] = 1;
-            set[corruptCol]!++;
+        if (validity[c]![row] === 0) set[c]!++;
+        validity[c]![row] = 1;
+        const dict = dicts[c];
+        if (dict !== null && dict !== undefined) {
+          let code = dict.get(v as string);
+          if (code === undefined) {
+            code = dict.size;
+            if (code >= MAX_DICTIONARY) { this.dropDictionary(c, row); (values[c] as unknown[])[row] = v; continue; }
+            dict.set(v as string, code);
+            this.dictEntries[c]!.push(v as string);
           }
+          codes[c]![row] = code;
+          continue;
+        }
+        (values[c]! as unknown[] | Float64Array)[row] = v as never;
+      }
+      for (let c = 0; c < cols.length; c++) {
+        const kind = cols[c]!.kind;
+        if (kind === 'id') (values[c] as unknown[])[row] = id;
+        else if (kind === 'stream') (values[c] as unknown[])[row] = key;
+        else if (kind === 'timestamp') (values[c] as Float64Array)[row] = idMillis(id) * 1000;
+      }
+      if (wantFields) {
+        const m = new Map<string, string>();
+        for (let j = 0; j + 1 < f.length; j += 2) m.set(f[j]!, f[j + 1]!);
+        for (let c = 0; c < cols.length; c++) if (cols[c]!.kind === 'fields') (values[c] as unknown[])[row] = m;
+      }
+      if (bad) {
+        if (this.mode === 'DROPMALFORMED') {
+          if (this.dropped === null) this.dropped = new Uint8Array(this.cap);
+          this.dropped[row] = 1;
+        } else if (corruptCol >= 0) {
+          const obj: Record<string, string> = {};
+          for (let j = 0; j + 1 < f.length; j += 2) obj[f[j]!] = f[j + 1]!;
+          (values[corruptCol] as unknown[])[row] = JSON.stringify(obj);
+          validity[corruptCol]![row] = 1;
+          set[corruptCol]!++;
         }
       }
     }
-    const keys = parts.map((p) => p.key);
-    const vectors: Vector[] = cols.map((c, i) => {
+    this.n = row;
+  }
+
+  /** Column `c` has too many distinct values for a dictionary: its rows before `row` get their strings. */
+  private dropDictionary(c: number, row: number): void {
+    const codes = this.codes[c]!;
+    const entries = this.dictEntries[c]!;
+    const values = this.values[c] as unknown[];
+    const valid = this.validity[c]!;
+    for (let r = 0; r < row; r++) if (valid[r] === 1) values[r] = entries[codes[r]!];
+    this.dicts[c] = null;
+    this.codes[c] = null;
+    this.dictEntries[c] = [];
+  }
+
+  /** The batch of every row added. */
+  finish(): RecordBatch {
+    const n = this.n;
+    const vectors: Vector[] = this.cols.map((c, i) => {
       const type = this.schema.fields[i]!.dataType;
-      const v = values[i]!;
-      const m = validity[i]!;
-      const nulls = m === null ? null : set[i] === n ? null : m;
+      const raw = this.values[i]!;
+      const v = Array.isArray(raw) ? (raw.length === n ? raw : raw.slice(0, n)) : raw.length === n ? raw : raw.slice(0, n);
+      const m = this.validity[i]!;
+      const nulls = m === null ? null : this.set[i] === n ? null : m.slice(0, n);
       if (nulls !== null && !isTypedStorage(type)) for (let r = 0; r < n; r++) if (nulls[r] === 0) (v as unknown[])[r] = null;
-      if (c.kind === 'stream') return { type, length: n, values: v, validity: null, dictionary: { codes: keyCodes, entries: keys } };
+      if (c.kind === 'stream') return { type, length: n, values: v, validity: null, dictionary: { codes: this.keyCodes.slice(0, n), entries: this.keys } };
+      const codes = this.codes[i];
+      if (codes !== null && codes !== undefined) return dictionaryVector(type, n, codes.slice(0, n), this.dictEntries[i]!, nulls);
       return { type, length: n, values: v, validity: nulls };
     });
     const batch = makeBatch(this.schema, vectors, n);
+    const dropped = this.dropped;
     if (dropped === null) return batch;
     const keep = new Int32Array(n);
     let kept = 0;
     for (let r = 0; r < n; r++) if (dropped[r] === 0) keep[kept++] = r;
     return takeBatch(batch, keep, kept);
   }
+}
+
+/** Distinct values a STRING column keeps as a dictionary in one batch before it falls back to plain strings. */
+const MAX_DICTIONARY = 4096;
+
+/** A dictionary-encoded string column whose `values` are made on first read (a grouping reads the codes alone). */
+function dictionaryVector(type: DataType, n: number, codes: Int32Array, entries: readonly string[], validity: Uint8Array | null): Vector {
+  let values: unknown[] | null = null;
+  return {
+    type, length: n, validity, dictionary: { codes, entries },
+    get values(): unknown[] {
+      if (values === null) {
+        const out = new Array<unknown>(n);
+        for (let r = 0; r < n; r++) out[r] = validity !== null && validity[r] === 0 ? null : entries[codes[r]!]!;
+        values = out;
+      }
+      return values;
+    },
+  };
 }

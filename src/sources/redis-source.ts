@@ -40,17 +40,19 @@ async function readRedisBatch(ctx: BatchReadContext): Promise<RecordBatch[]> {
   try {
     const infos = await conn.run('reading stream info (XINFO STREAM)', (c) => streamInfos(c, opts.keys));
     const decoder = new EntryDecoder(ctx.schema, opts.mode, opts.corruptColumn, ctx.timeZone);
-    const parts = await Promise.all(opts.keys.map(async (key, i) => {
+    const batches = await Promise.all(opts.keys.map(async (key, i) => {
       const last = infos[i]?.lastGeneratedId ?? '0-0';
       const pos = opts.start.get(key)!;
       const from = pos === 'latest' ? last : pos;
       const endPos = ending.get(key) ?? 'latest';
       const to = endPos === 'latest' ? last : endPos;
-      if (compareIds(from, to) >= 0) return { key, entries: [] };
+      const b = decoder.builder();
+      if (compareIds(from, to) >= 0) return b.finish();
       checkDataLoss(key, from, infos[i], pos === 'latest' ? infos[i]?.entriesAdded : undefined, opts.failOnDataLoss, new Set());
-      return { key, entries: await readRange(conn, key, from, to, Number.MAX_SAFE_INTEGER, opts.batchSize) };
+      await readRange(conn, key, from, to, Number.MAX_SAFE_INTEGER, opts.batchSize, (page) => b.add(key, page));
+      return b.finish();
     }));
-    return [decoder.decode(parts)];
+    return batches;
   } finally {
     await conn.close();
   }

@@ -12,19 +12,21 @@
  */
 import type { RecordBatch } from '../core/batch.js';
 import type { StructType } from '../core/types.js';
-import { RedisConnection, streamInfos, waitForEntries, type StreamEntry, type StreamInfo } from '../clients/redis.js';
+import { RedisConnection, streamInfos, waitForEntries, type StreamInfo } from '../clients/redis.js';
 import type { Offset, ReadLimit, SourceContext, StreamSource } from './source.js';
 import { compareIds, decodeOffset, type RedisOffset } from './redis-offsets.js';
 import { sourceWarning } from './source-options.js';
 import { parseRedisSourceOptions, type RedisSourceOptions } from './redis-options.js';
 import { checkDataLoss, readRange, type WarnedLoss } from './redis-read.js';
-import { EntryDecoder, type KeyEntries } from './redis-schema.js';
+import { EntryDecoder } from './redis-schema.js';
 
 /** Entries read by latestOffset under a read limit, kept for the getBatch that follows. */
 interface Prefetched {
   readonly start: string;
   readonly end: string;
-  readonly parts: KeyEntries[];
+  readonly batches: RecordBatch[];
+  /** Entries taken per key. */
+  readonly taken: ReadonlyMap<string, number>;
 }
 
 /** Per key: entries after the batch end, when known exactly enough (see behind()). */
@@ -105,15 +107,17 @@ export class RedisStreamSource implements StreamSource {
     const from = this.startOf(start, undefined, to);
     const p = this.prefetched;
     this.prefetched = undefined;
-    if (p !== undefined && p.start === JSON.stringify(from) && p.end === JSON.stringify(to)) return [this.decoder.decode(p.parts)];
+    if (p !== undefined && p.start === JSON.stringify(from) && p.end === JSON.stringify(to)) return p.batches;
     const keys = this.opts.keys.filter((k) => to[k] !== undefined && compareIds(from[k]!, to[k]!) < 0);
     if (keys.length === 0) return [];
     const infos = await this.conn.run('reading stream info (XINFO STREAM)', (c) => streamInfos(c, keys));
     keys.forEach((k, i) => checkDataLoss(k, from[k]!, infos[i], this.addedAt.get(k)?.get(from[k]!), this.opts.failOnDataLoss, this.warned));
-    const parts = await Promise.all(keys.map(async (key) => ({
-      key, entries: await readRange(this.conn, key, from[key]!, to[key]!, Number.MAX_SAFE_INTEGER, this.opts.batchSize),
-    })));
-    return [this.decoder.decode(parts)];
+    // Keys are read side by side (their XRANGEs share the connection's pipeline), each into its own batch.
+    return Promise.all(keys.map(async (key) => {
+      const b = this.decoder.builder();
+      await readRange(this.conn, key, from[key]!, to[key]!, Number.MAX_SAFE_INTEGER, this.opts.batchSize, (page) => b.add(key, page));
+      return b.finish();
+    }));
   }
 
   async commit(): Promise<void> {
@@ -168,12 +172,12 @@ export class RedisStreamSource implements StreamSource {
     if (limit.kind === 'maxRows' && pending.length > 0) {
       pending.forEach((i) => checkDataLoss(keys[i]!, from[keys[i]!]!, infos[i], this.addedAt.get(keys[i]!)?.get(from[keys[i]!]!), this.opts.failOnDataLoss, this.warned));
       const taken = await this.takeFairly(pending.map((i) => ({ key: keys[i]!, after: from[keys[i]!]!, upTo: newest[i]! })), limit.rows);
-      const parts: KeyEntries[] = [];
+      const counts = new Map<string, number>();
       for (const t of taken) {
-        end[t.key] = t.entries.length > 0 ? t.entries[t.entries.length - 1]![0] : from[t.key]!;
-        if (t.entries.length > 0) parts.push({ key: t.key, entries: t.entries });
+        end[t.key] = t.lastId ?? from[t.key]!;
+        counts.set(t.key, t.count);
       }
-      this.prefetched = { start: JSON.stringify(from), end: JSON.stringify(end), parts };
+      this.prefetched = { start: JSON.stringify(from), end: JSON.stringify(end), batches: taken.filter((t) => t.count > 0).map((t) => t.batch), taken: counts };
     }
     this.noteLag(from, end, infos);
     this.noteAdded(from, end, infos);
@@ -185,30 +189,26 @@ export class RedisStreamSource implements StreamSource {
    * entries leaves goes to the others in the next round (Spark's Kafka source splits maxOffsetsPerTrigger
    * over partitions in proportion to what each has; an equal share keeps a busy key from starving a quiet one).
    */
-  private async takeFairly(ranges: { key: string; after: string; upTo: string }[], budget: number): Promise<{ key: string; entries: StreamEntry[] }[]> {
-    const got = new Map<string, StreamEntry[]>(ranges.map((r) => [r.key, []]));
-    let open = ranges.slice();
+  private async takeFairly(ranges: { key: string; after: string; upTo: string }[], budget: number): Promise<{ key: string; count: number; lastId: string | undefined; batch: RecordBatch }[]> {
+    const state = ranges.map((r) => ({ ...r, builder: this.decoder.builder(), count: 0, lastId: undefined as string | undefined }));
+    let open = state.slice();
     let left = budget;
     while (left > 0 && open.length > 0) {
       const share = Math.max(1, Math.floor(left / open.length));
       const round = open.slice(0, Math.min(open.length, left));
-      const reads = await Promise.all(round.map((r) => {
-        const have = got.get(r.key)!;
-        const after = have.length > 0 ? have[have.length - 1]![0] : r.after;
-        return readRange(this.conn, r.key, after, r.upTo, share, this.opts.batchSize);
-      }));
+      const reads = await Promise.all(round.map((r) =>
+        readRange(this.conn, r.key, r.lastId ?? r.after, r.upTo, share, this.opts.batchSize, (page) => r.builder.add(r.key, page))));
       const still: typeof open = [];
       round.forEach((r, i) => {
-        const e = reads[i]!;
-        const have = got.get(r.key)!;
-        got.set(r.key, have.length === 0 ? e : have.concat(e));
-        left -= e.length;
-        const last = e.length > 0 ? e[e.length - 1]![0] : undefined;
-        if (e.length === share && last !== undefined && compareIds(last, r.upTo) < 0) still.push(r);
+        const got = reads[i]!;
+        r.count += got.count;
+        if (got.lastId !== undefined) r.lastId = got.lastId;
+        left -= got.count;
+        if (got.count === share && got.lastId !== undefined && compareIds(got.lastId, r.upTo) < 0) still.push(r);
       });
       open = still;
     }
-    return ranges.map((r) => ({ key: r.key, entries: got.get(r.key)! }));
+    return state.map((r) => ({ key: r.key, count: r.count, lastId: r.lastId, batch: r.builder.finish() }));
   }
 
   /** Remembers each key's entries-added count at the batch end: exact when the end is the newest id, else carried by the entries taken. */
@@ -222,7 +222,7 @@ export class RedisStreamSource implements StreamSource {
       if (e === info.lastGeneratedId) m.set(e, info.entriesAdded);
       else {
         const before = m.get(from[k]!);
-        const taken = this.prefetched?.parts.find((p) => p.key === k)?.entries.length;
+        const taken = this.prefetched?.taken.get(k);
         if (before !== undefined && taken !== undefined) m.set(e, before + taken);
       }
       if (m.size > 8) m.delete(m.keys().next().value!);
@@ -244,7 +244,7 @@ export class RedisStreamSource implements StreamSource {
       if (info === undefined || compareIds(e, info.lastGeneratedId) >= 0) {
         b = 0;
       } else if (this.prefetched !== undefined) {
-        const taken = this.prefetched.parts.find((p) => p.key === k)?.entries.length ?? 0;
+        const taken = this.prefetched.taken.get(k) ?? 0;
         const prev = this.lag.get(k);
         if (from[k] === '0-0' || (info.firstEntryId !== undefined && compareIds(from[k]!, info.firstEntryId) < 0)) b = Math.max(0, info.length - taken);
         else if (prev !== undefined && prev.end === from[k]) b = Math.max(0, prev.behind + (info.entriesAdded - prev.entriesAdded) - taken);
