@@ -10,7 +10,7 @@ import { SpateError } from '../core/errors.js';
 import { SourceOptions } from '../io/options.js';
 import { redactUrl } from './redact.js';
 import { retryPolicy, type Endpoint, type RetryPolicy } from './retry.js';
-import { StreamConnection, StreamProtocolError, isRetryableStreamError } from './rabbitmq-stream.js';
+import { StreamConnection, StreamProtocolError } from './rabbitmq-stream.js';
 
 export const RABBITMQ_STREAM_PORT = 5552;
 export const RABBITMQ_AMQP_PORT = 5672;
@@ -158,7 +158,18 @@ export async function connectStream(c: RabbitConnectionOptions, role: StreamRole
     ` (${members.map((m) => `${m.host}:${m.port}`).join(', ')}). Connect to such a node, or set option useAdvertisedHost=true when the nodes' advertised host names resolve for this machine.`);
 }
 
-/** Errors worth another try: network failures, timeouts, a stream not available yet. */
-export function isRetryableRabbitError(e: unknown): boolean {
-  return isRetryableStreamError(e) && !(e instanceof SpateError);
+/** Fatal protocol answers get a message that says what to fix. */
+export function explainRabbitError(e: unknown): unknown {
+  if (!(e instanceof SpateError) || !(e.cause instanceof Error)) return e;
+  const code = e.code;
+  if (code !== 'RABBITMQ_UNAVAILABLE') return e;
+  const m = e.message;
+  const fix = m.includes('STREAM_DOES_NOT_EXIST') ? ['RABBITMQ_STREAM_NOT_FOUND', 'The stream does not exist: create it first (rabbitmq-streams add_stream, a stream client, or declare a queue with x-queue-type=stream), or fix option \'stream\'.']
+    : m.includes('AUTHENTICATION_FAILURE') ? ['RABBITMQ_AUTH_FAILED', 'Check options username/password (or the credentials in uri).']
+    : m.includes('VIRTUAL_HOST_ACCESS_FAILURE') ? ['RABBITMQ_ACCESS_REFUSED', 'Check option vhost, and that the user has permissions on it (rabbitmqctl set_permissions).']
+    : m.includes('ACCESS_REFUSED') ? ['RABBITMQ_ACCESS_REFUSED', 'The user lacks permission for this: check rabbitmqctl list_permissions.']
+    : undefined;
+  if (fix === undefined) return e;
+  const text = m.replace(/ Check that RabbitMQ is running.*$/, '');
+  return new SpateError(fix[0]!, `${text} ${fix[1]}`, { cause: e.cause });
 }

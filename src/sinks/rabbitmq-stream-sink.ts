@@ -1,10 +1,9 @@
 import type { RecordBatch } from '../core/batch.js';
 import { SpateError } from '../core/errors.js';
-import { connectStream, rabbitEndpoint, type RabbitConnectionOptions } from '../clients/rabbitmq.js';
+import { connectStream, explainRabbitError, rabbitEndpoint, type RabbitConnectionOptions } from '../clients/rabbitmq.js';
 import { encodeMessage } from '../clients/rabbitmq-message.js';
 import { StreamConnection, isRetryableStreamError, STREAM_CODES } from '../clients/rabbitmq-stream.js';
 import { withRetry, type Endpoint } from '../clients/retry.js';
-import { explain } from '../sources/rabbitmq-stream-source.js';
 import { rowBodies, rowProps, type RabbitSinkColumns } from './rabbitmq-sink-options.js';
 import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
 
@@ -74,7 +73,7 @@ export class RabbitStreamSink implements StreamSink {
     }, {
       policy: this.conn.retry, options: this.conn.raw, retryable: isRetryableStreamError, code: 'RABBITMQ_UNAVAILABLE',
       hint: `Check that RabbitMQ is running with the rabbitmq_stream plugin and reachable at ${this.endpoint.host}:${this.endpoint.port}; restart the query from its checkpoint once it is back: the batch is written again and the broker drops the rows it already has.`,
-    }).catch((e: unknown) => { throw explain(e); });
+    }).catch((e: unknown) => { throw explainRabbitError(e); });
   }
 
   private async send(live: Live, batchId: number, data: RecordBatch): Promise<void> {

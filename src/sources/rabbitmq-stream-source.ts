@@ -3,7 +3,7 @@ import { SpateError } from '../core/errors.js';
 import { BinaryType, LongType, MapType, StringType, TimestampType, type StructType } from '../core/types.js';
 import { lazyConstantVector, lazyVector, type Vector } from '../core/vector.js';
 import { JsonMetadataLog } from '../checkpoint/metadata-log.js';
-import { connectStream, rabbitEndpoint } from '../clients/rabbitmq.js';
+import { connectStream, explainRabbitError, rabbitEndpoint } from '../clients/rabbitmq.js';
 import { StreamConnection, isRetryableStreamError, type StreamOffsetSpec } from '../clients/rabbitmq-stream.js';
 import { withRetry, type Endpoint } from '../clients/retry.js';
 import { rabbitStreamSchema, type RabbitStreamSourceOptions, type StartingPosition } from './rabbitmq-options.js';
@@ -288,7 +288,7 @@ export class RabbitStreamSource implements StreamSource {
     }, {
       policy: c.retry, options: c.raw, retryable: isRetryableStreamError,
       code: 'RABBITMQ_UNAVAILABLE', hint: hintFor(this.endpoint),
-    }).catch((e: unknown) => { throw explain(e); });
+    }).catch((e: unknown) => { throw explainRabbitError(e); });
   }
 
   private async connection(): Promise<StreamConnection> {
@@ -316,20 +316,4 @@ function describe(p: StartingPosition): string {
 
 function hintFor(e: Endpoint): string {
   return `Check that RabbitMQ is running with the rabbitmq_stream plugin and reachable at ${e.host}:${e.port}; nothing was lost, restart the query from its checkpoint once it is back.`;
-}
-
-/** Fatal protocol answers get a message that says what to fix. */
-export function explain(e: unknown): unknown {
-  if (!(e instanceof SpateError) || !(e.cause instanceof Error)) return e;
-  const code = e.code;
-  if (code !== 'RABBITMQ_UNAVAILABLE') return e;
-  const m = e.message;
-  const fix = m.includes('STREAM_DOES_NOT_EXIST') ? ['RABBITMQ_STREAM_NOT_FOUND', 'The stream does not exist: create it first (rabbitmq-streams add_stream, a stream client, or declare a queue with x-queue-type=stream), or fix option \'stream\'.']
-    : m.includes('AUTHENTICATION_FAILURE') ? ['RABBITMQ_AUTH_FAILED', 'Check options username/password (or the credentials in uri).']
-    : m.includes('VIRTUAL_HOST_ACCESS_FAILURE') ? ['RABBITMQ_ACCESS_REFUSED', 'Check option vhost, and that the user has permissions on it (rabbitmqctl set_permissions).']
-    : m.includes('ACCESS_REFUSED') ? ['RABBITMQ_ACCESS_REFUSED', 'The user lacks permission for this: check rabbitmqctl list_permissions.']
-    : undefined;
-  if (fix === undefined) return e;
-  const text = m.replace(/ Check that RabbitMQ is running.*$/, '');
-  return new SpateError(fix[0]!, `${text} ${fix[1]}`, { cause: e.cause });
 }
