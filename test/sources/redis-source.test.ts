@@ -169,7 +169,7 @@ test('redis source: a user schema casts field strings; a value that does not par
 test('redis source: STRING fields are dictionary-encoded while they repeat, and plain strings past 4096 distinct values; nulls kept either way', { skip }, async (t) => {
   const r = redisFor(t);
   const key = r.keyOf('dict');
-  const items: Record<string, string>[] = Array.from({ length: 6000 }, (_, i) => (i % 7 === 3 ? { other: 'x' } : { few: `f${i % 5}`, many: `m${i}` }));
+  const items: Record<string, string>[] = Array.from({ length: 6000 }, (_, i): Record<string, string> => (i % 7 === 3 ? { other: 'x' } : { few: `f${i % 5}`, many: `m${i}` }));
   await addEntries(r, key, items);
   const s = source({ 'stream.keys': key, startingOffsets: 'earliest', 'stream.read.batch.size': '700' }, 'few STRING, many STRING');
   t.after(() => s.stop());
