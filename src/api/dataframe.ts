@@ -5,6 +5,7 @@ import { structToRow, toExternal, type Row } from '../core/row.js';
 import { simpleString, TimestampType, type StructType } from '../core/types.js';
 import { toStringFn } from '../exec/cast.js';
 import { execute } from '../exec/execute.js';
+import type { OperatorMetrics } from '../exec/operator-metrics.js';
 import { explainString } from '../plan/explain.js';
 import { toArrowTable } from '../io/arrow.js';
 import type { Analyzed } from '../plan/analyzer.js';
@@ -57,6 +58,8 @@ export class DataFrame {
   readonly plan: LogicalPlan;
   readonly sparkSession: SparkSession;
   private analyzed: Analyzed | undefined;
+  /** What each physical node did in the last action run on this DataFrame (explain() shows it). */
+  private lastRun: OperatorMetrics | undefined;
 
   /** @internal Use the session's and other DataFrames' methods to build DataFrames. */
   constructor(session: SparkSession, plan: LogicalPlan) {
@@ -281,7 +284,9 @@ export class DataFrame {
   async collectBatch(): Promise<RecordBatch> {
     this.assertBatch();
     const a = this.analyze();
-    const batches = await execute(a.plan, this.sparkSession.execOptions());
+    const metrics: OperatorMetrics = new Map();
+    const batches = await execute(a.plan, { ...this.sparkSession.execOptions(), metrics });
+    this.lastRun = metrics;
     return concatBatches(a.plan.schema, batches);
   }
 
@@ -298,7 +303,9 @@ export class DataFrame {
   async count(): Promise<number> {
     this.assertBatch();
     const a = this.analyze();
-    const batches = await execute(a.plan, this.sparkSession.execOptions());
+    const metrics: OperatorMetrics = new Map();
+    const batches = await execute(a.plan, { ...this.sparkSession.execOptions(), metrics });
+    this.lastRun = metrics;
     return batches.reduce((s, b) => s + b.numRows, 0);
   }
   async take(n: number): Promise<Row[]> { return this.limit(n).collect(); }
@@ -329,7 +336,8 @@ export class DataFrame {
 
   /** Prints the physical plan (and the logical one when extended). */
   explain(extended = false): void { process.stdout.write(this.explainString(extended)); }
-  explainString(extended = false): string { return explainString(this.plan, this.analyze().plan, extended); }
+  /** The plan explain() prints; after an action ran on this DataFrame, each node shows its rows in, rows out and time. */
+  explainString(extended = false): string { return explainString(this.plan, this.analyze().plan, extended, this.lastRun); }
 
   /** Saves the DataFrame to files (df.write.mode('overwrite').parquet(path)). */
   get write(): DataFrameWriter {

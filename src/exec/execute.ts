@@ -1,111 +1,36 @@
-import { concatBatches, lazySliceBatch, makeBatch, sliceBatch, takeBatch, type RecordBatch } from '../core/batch.js';
+import { lazySliceBatch, makeBatch, sliceBatch, type RecordBatch } from '../core/batch.js';
 import { lazyConstantVector } from '../core/vector.js';
 export type { ExecOptions } from './pipeline.js';
 import { StructField, StructType } from '../core/types.js';
 import { HashAggregator } from './aggregate/hash-aggregate.js';
 import type { ObserveStage, Stage } from './compile.js';
 import { evaluate, pipelineRunner, scratchRunner, type ExecOptions } from './pipeline.js';
-import { distinctIndices } from '../core/hash/distinct.js';
 import { runJoin } from './join/join-exec.js';
 import { lookupJoin } from './join/lookup-join.js';
 import { runGenerate, runSplitExplode } from './generate.js';
-import { physicalChildren, type AggregateExec, type GenerateExec, type JoinExec, type StatefulAggregateExec, type PhysicalPlan, type SortExec } from './physical.js';
+import type { AggregateExec, GenerateExec, JoinExec, StatefulAggregateExec, PhysicalPlan, SortExec } from './physical.js';
+import { executeNode, physicalChildren } from './operators.js';
+import { recordRun } from './operator-metrics.js';
 import { SpateError } from '../core/errors.js';
 import type { OutputMode } from '../sinks/sink.js';
 import type { OperatorState } from './stateful/operator-state.js';
-import { runStatefulAggregate } from './stateful/stateful-aggregate.js';
-import { runStreamingDedup } from './stateful/streaming-dedup.js';
-import { observeEventTimes } from './stream-context.js';
 import { runWindow, WindowScratch } from './window.js';
 import { maybeYield } from './yield.js';
-import { aggregateSessions, runSessionWindow } from './session-window.js';
-import { runSessionAggregate } from './stateful/session-aggregate.js';
-import { sortIndices, topKIndices, type SortKey } from './sort/sort-indices.js';
-import { readFiles } from '../io/index.js';
+import type { SortKey } from './sort/sort-indices.js';
 
-/** Runs a physical plan to completion and returns its output batches. */
+/**
+ * Runs a physical plan to completion and returns its output batches: each
+ * node runs as its registry entry says (operators.ts). With `opts.metrics`,
+ * every node that runs on its own records its output rows and time there
+ * (nodes fused into a parent's loop report through the parent).
+ */
 export async function execute(plan: PhysicalPlan, opts: ExecOptions): Promise<RecordBatch[]> {
-  switch (plan.kind) {
-    case 'scan':
-      return [...plan.batches];
-    case 'fileScan': {
-      const r = await readFiles(plan.format, plan.paths, plan.options, plan.schema, { timeZone: opts.timeZone });
-      return r.batches;
-    }
-    case 'dataSourceScan':
-      return plan.read();
-    case 'project': case 'filter': {
-      const { stages, source } = collectPipeline(plan);
-      const input = await execute(source, opts);
-      const run = pipelineRunner(plan, 'main', source.schema, stages, opts);
-      return input.map((b) => run(b)).filter((b) => b.numRows > 0 || input.length === 1);
-    }
-    case 'generate': {
-      const input = await execute(plan.child, opts);
-      return input.map((b) => generate(plan, b, opts));
-    }
-    case 'aggregate':
-      if (plan.child.kind === 'sessionWindow' && plan.child.mergeKeys !== null) {
-        return [aggregateSessions({ ...plan, child: plan.child }, await execute(plan.child.child, opts), opts)];
-      }
-      return [await aggregate(plan, opts)];
-    case 'sort': {
-      const all = concatBatches(plan.schema, await execute(plan.child, opts));
-      const keys = sortKeys(plan, all, opts);
-      return [takeBatch(all, sortIndices(keys, all.numRows))];
-    }
-    case 'limit': {
-      if (plan.child.kind === 'sort') {
-        const s = plan.child;
-        const all = concatBatches(s.schema, await execute(s.child, opts));
-        const k = Math.min(all.numRows, plan.limit + plan.offset);
-        const top = takeBatch(all, topKIndices(sortKeys(s, all, opts), all.numRows, k));
-        return [sliceBatch(top, plan.offset, plan.offset + plan.limit)];
-      }
-      return limitBatches(await execute(plan.child, opts), plan.limit, plan.offset);
-    }
-    case 'dedup': {
-      const all = concatBatches(plan.schema, await execute(plan.child, opts));
-      const keys = plan.keys.map((k) => all.columns[k]!);
-      return [takeBatch(all, distinctIndices(keys, all.numRows))];
-    }
-    case 'union': {
-      const parts = await Promise.all(plan.children.map((c) => execute(c, opts)));
-      return parts.flat().map((b) => ({ ...b, schema: plan.schema }));
-    }
-    case 'join':
-      return join(plan, opts);
-    case 'watermark': {
-      const input = await execute(plan.child, opts);
-      const stats = opts.stream?.eventTime[plan.watermarkId];
-      if (stats) for (const b of input) observeEventTimes(stats, b.columns[plan.column]!.values as Float64Array, b.columns[plan.column]!.validity, b.numRows);
-      return input;
-    }
-    case 'window': {
-      const input = await execute(plan.child, opts);
-      return input.map((b) => runWindow(plan, b, evaluate(plan, 'time', [plan.time], b, opts)[0]!));
-    }
-    case 'sessionWindow':
-      return runSessionWindow(plan, await execute(plan.child, opts), opts);
-    case 'sessionAggregate': {
-      const s = streamContext(opts, plan.operatorId);
-      return [runSessionAggregate(plan, await execute(plan.child.child, opts), s.state, s.mode, opts)];
-    }
-    case 'streamScan': {
-      const data = opts.stream?.inputs.get(plan.relationId);
-      if (!data) throw new SpateError('INTERNAL_ERROR', `No input for streaming relation ${plan.description} (#${plan.relationId}) in this batch.`);
-      return [...data];
-    }
-    case 'statefulAggregate': {
-      const s = streamContext(opts, plan.operatorId);
-      return [await runStatefulAggregate(plan, (fn) => aggregateInputs(plan, opts, fn), s.state, s.mode, opts)];
-    }
-    case 'streamingDedup': {
-      const s = streamContext(opts, plan.operatorId);
-      const input = concatBatches(plan.child.schema, await execute(plan.child, opts));
-      return [runStreamingDedup(plan, input, s.state, opts.stream!.batchId, { evictMs: opts.stream!.watermarkMs, lateMs: opts.stream!.lateWatermarkMs }, opts.stream!.droppedByWatermark)];
-    }
-  }
+  const metrics = opts.metrics;
+  if (metrics === undefined) return executeNode(plan, opts);
+  const t0 = performance.now();
+  const out = await executeNode(plan, opts);
+  recordRun(metrics, plan, out, performance.now() - t0);
+  return out;
 }
 
 /** A join side: in a streaming query a side that reads no stream is computed once and reused every batch. */
@@ -158,7 +83,7 @@ export function readsStream(p: PhysicalPlan): boolean {
   return p.kind === 'streamScan' || physicalChildren(p).some(readsStream);
 }
 
-function streamContext(opts: ExecOptions, operatorId: number): { state: OperatorState; mode: OutputMode } {
+export function streamContext(opts: ExecOptions, operatorId: number): { state: OperatorState; mode: OutputMode } {
   const state = opts.stream?.operators.get(operatorId);
   if (!state) throw new SpateError('INTERNAL_ERROR', `State of operator ${operatorId} is not loaded; stateful operators run only inside a streaming query.`);
   return { state, mode: opts.stream!.outputMode };
@@ -169,7 +94,7 @@ function streamContext(opts: ExecOptions, operatorId: number): { state: Operator
  * them. Given the batch's event-time statistics, watermark nodes join the stages too (as observe stages),
  * so the loop that reads the rows also gathers their times.
  */
-function collectPipeline(plan: PhysicalPlan, eventTime?: readonly unknown[]): { stages: Stage[]; source: PhysicalPlan } {
+export function collectPipeline(plan: PhysicalPlan, eventTime?: readonly unknown[]): { stages: Stage[]; source: PhysicalPlan } {
   const stages: Stage[] = [];
   let p = plan;
   for (;;) {
@@ -182,13 +107,13 @@ function collectPipeline(plan: PhysicalPlan, eventTime?: readonly unknown[]): { 
   return { stages, source: p };
 }
 
-function sortKeys(plan: SortExec, all: RecordBatch, opts: ExecOptions): SortKey[] {
+export function sortKeys(plan: SortExec, all: RecordBatch, opts: ExecOptions): SortKey[] {
   const orders = plan.orders;
   const vecs = evaluate(plan, 'orders', orders.map((o) => o.expr), all, opts);
   return orders.map((o, i) => ({ vector: vecs[i]!, ascending: o.ascending, nullsFirst: o.nullsFirst }));
 }
 
-function limitBatches(batches: readonly RecordBatch[], limit: number, offset: number): RecordBatch[] {
+export function limitBatches(batches: readonly RecordBatch[], limit: number, offset: number): RecordBatch[] {
   const out: RecordBatch[] = [];
   let skip = offset;
   let left = limit;
@@ -210,7 +135,7 @@ function limitBatches(batches: readonly RecordBatch[], limit: number, offset: nu
  * during the call), and a join under them streams its batches straight in (or, in a streaming query,
  * becomes part of the loop as a lookup); so no intermediate batch is materialized.
  */
-async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts: ExecOptions, fn: (keysAndArgs: RecordBatch) => void): Promise<void> {
+export async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts: ExecOptions, fn: (keysAndArgs: RecordBatch) => void): Promise<void> {
   const pre = [...plan.keys, ...plan.aggs.flatMap((a) => a.args)];
   // Literal arguments (count(*) is count(1)) are not computed per row: a constant vector stands in.
   const computed = pre.filter((e) => e.kind !== 'lit');
@@ -271,7 +196,7 @@ async function aggregateInputs(plan: AggregateExec | StatefulAggregateExec, opts
 const STREAMED: ReadonlySet<PhysicalPlan['kind']> = new Set(['join', 'project', 'filter', 'generate']);
 
 /** Hash aggregation of a batch query. */
-async function aggregate(plan: AggregateExec, opts: ExecOptions): Promise<RecordBatch> {
+export async function aggregate(plan: AggregateExec, opts: ExecOptions): Promise<RecordBatch> {
   const agg = new HashAggregator(plan.keys.map((k) => k.type), plan.aggs.map((a) => a.fn));
   const nk = plan.keys.length;
   await aggregateInputs(plan, opts, (out) => {
@@ -303,7 +228,7 @@ const WINDOW_SLICE_ROWS = 1 << 14;
  */
 const GENERATE_SLICE_ROWS = 8192;
 
-function generate(plan: GenerateExec, b: RecordBatch, opts: ExecOptions): RecordBatch {
+export function generate(plan: GenerateExec, b: RecordBatch, opts: ExecOptions): RecordBatch {
   if (plan.splitOn) return runSplitExplode(plan, b, evaluate(plan, 'str', [plan.splitOn.str], b, opts)[0]!);
   return runGenerate(plan, b, evaluate(plan, 'input', [plan.input], b, opts)[0]!);
 }
@@ -336,7 +261,7 @@ async function forEachBatch(plan: PhysicalPlan, opts: ExecOptions, fn: (b: Recor
   }
 }
 
-async function join(plan: JoinExec, opts: ExecOptions): Promise<RecordBatch[]> {
+export async function join(plan: JoinExec, opts: ExecOptions): Promise<RecordBatch[]> {
   const left = await executeSide(plan.left, opts);
   const right = await executeSide(plan.right, opts);
   const out: RecordBatch[] = [];

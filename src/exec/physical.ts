@@ -213,11 +213,5 @@ export interface JoinExec extends Base {
   readonly buildSide: 'left' | 'right' | undefined;
 }
 
-export function physicalChildren(p: PhysicalPlan): readonly PhysicalPlan[] {
-  switch (p.kind) {
-    case 'scan': case 'fileScan': case 'dataSourceScan': case 'streamScan': return [];
-    case 'union': return p.children;
-    case 'join': return [p.left, p.right];
-    default: return [p.child];
-  }
-}
+// What each kind of node does (children, explain line, execution, state) is its entry in operators.ts.
+export { physicalChildren, withChildren } from './operators.js';

@@ -4,6 +4,7 @@ import { vectorFromValues, type Vector } from '../core/vector.js';
 import type { Bound } from './bound.js';
 import { compilePipeline, type CompiledPipeline, type Stage } from './compile.js';
 import { evalRow } from './interpret.js';
+import type { OperatorMetrics } from './operator-metrics.js';
 import type { StreamExecContext } from './stream-context.js';
 
 /** Settings one execution runs with. */
@@ -13,6 +14,8 @@ export interface ExecOptions {
   readonly timeZone: string;
   /** Set when running one micro-batch of a streaming query. */
   readonly stream?: StreamExecContext;
+  /** When set, every node that runs records its output rows and time here (see operator-metrics.ts). */
+  readonly metrics?: OperatorMetrics;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { simpleString } from '../core/types.js';
 import { treeLines } from '../exec/explain.js';
+import type { OperatorMetrics } from '../exec/operator-metrics.js';
 import type { PhysicalPlan } from '../exec/physical.js';
 import { children, type LogicalPlan } from './logical.js';
 
@@ -10,13 +11,13 @@ function logicalLines(p: LogicalPlan, depth = 0): string[] {
   return [self, ...kids.flatMap((k) => logicalLines(k, depth + 1))];
 }
 
-/** What df.explain() prints. */
-export function explainString(logical: LogicalPlan, physical: PhysicalPlan, extended: boolean): string {
+/** What df.explain() prints; after a run, with each node's rows in, rows out and time (`metrics`). */
+export function explainString(logical: LogicalPlan, physical: PhysicalPlan, extended: boolean, metrics?: OperatorMetrics): string {
   const out: string[] = [];
   if (extended) {
     out.push('== Parsed Logical Plan ==', ...logicalLines(logical), '');
     out.push('== Output ==', physical.schema.fields.map((f) => `${f.name}: ${simpleString(f.dataType)}`).join(', '), '');
   }
-  out.push('== Physical Plan ==', ...treeLines(physical), '');
+  out.push('== Physical Plan ==', ...treeLines(physical, metrics), '');
   return out.join('\n') + '\n';
 }

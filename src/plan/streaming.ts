@@ -1,6 +1,6 @@
 import { AnalysisException } from '../core/errors.js';
 import type { OutputMode } from '../sinks/sink.js';
-import { physicalChildren, type PhysicalPlan } from '../exec/physical.js';
+import { physicalChildren, withChildren, type PhysicalPlan } from '../exec/physical.js';
 import { readsStream } from '../exec/execute.js';
 import { checkStreamingSessionWindows, toSessionAggregate } from './analyze-session-window.js';
 
@@ -29,7 +29,7 @@ export function planIncremental(plan: PhysicalPlan): { plan: PhysicalPlan; opera
   const watermarkDelaysMs: number[] = [];
   const rewrite = (p: PhysicalPlan): PhysicalPlan => {
     const kids = physicalChildren(p).map(rewrite);
-    const withKids = replaceChildren(p, kids);
+    const withKids = withChildren(p, kids);
     if (withKids.kind === 'watermark') {
       watermarkDelaysMs.push(withKids.delayMs);
       return { ...withKids, watermarkId: watermarkDelaysMs.length - 1 };
@@ -56,15 +56,6 @@ export function planIncremental(plan: PhysicalPlan): { plan: PhysicalPlan; opera
   const rewritten = rewrite(plan);
   operators.sort((a, b) => a.operatorId - b.operatorId);
   return { plan: rewritten, operators, watermarkDelaysMs };
-}
-
-function replaceChildren(p: PhysicalPlan, kids: readonly PhysicalPlan[]): PhysicalPlan {
-  switch (p.kind) {
-    case 'scan': case 'fileScan': case 'dataSourceScan': case 'streamScan': return p;
-    case 'union': return { ...p, children: kids };
-    case 'join': return { ...p, left: kids[0]!, right: kids[1]! };
-    default: return { ...p, child: kids[0]! } as PhysicalPlan;
-  }
 }
 
 /**

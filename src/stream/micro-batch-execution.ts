@@ -9,9 +9,8 @@ import { readStreamMetadata, streamMetadataPath, writeStreamMetadata } from '../
 import { execute, type ExecOptions } from '../exec/execute.js';
 import type { PhysicalPlan } from '../exec/physical.js';
 import { OperatorState, type OperatorStateMetrics, type StateStoreOptions } from '../exec/stateful/operator-state.js';
-import { aggregateStateSchemas } from '../exec/stateful/stateful-aggregate.js';
-import { dedupStateSchemas } from '../exec/stateful/streaming-dedup.js';
-import { sessionStateSchemas } from '../exec/stateful/session-aggregate.js';
+import { addMetrics, operatorMetrics, type OperatorMetrics } from '../exec/operator-metrics.js';
+import { stateSpecOf } from '../exec/operators.js';
 import type { StreamingRelation } from '../plan/logical.js';
 import type { StatefulOperatorInfo } from '../plan/streaming.js';
 import type { OutputMode, StreamSink } from '../sinks/sink.js';
@@ -56,18 +55,6 @@ export interface MicroBatchConfig {
 
 /** Hooks the StreamingQuery listens on. */
 export type MicroBatchEvents = ExecutionEvents;
-
-/** Per stateful operator kind: Spark's short name in progress, and its state rows' key and value schemas. */
-const STATE_SPECS: { [K in StatefulOperatorInfo['node']['kind']]: { readonly name: string; readonly schemas: (node: StatefulOperatorInfo['node'] & { kind: K }) => ReturnType<typeof dedupStateSchemas> } } = {
-  statefulAggregate: { name: 'stateStoreSave', schemas: aggregateStateSchemas },
-  streamingDedup: { name: 'dedupe', schemas: dedupStateSchemas },
-  sessionAggregate: { name: 'sessionWindowStateStoreSaveExec', schemas: sessionStateSchemas },
-};
-
-function stateSpec<K extends StatefulOperatorInfo['node']['kind']>(node: StatefulOperatorInfo['node'] & { kind: K }): { name: string; schemas: ReturnType<typeof dedupStateSchemas> } {
-  const spec = STATE_SPECS[node.kind] as { name: string; schemas: (n: typeof node) => ReturnType<typeof dedupStateSchemas> };
-  return { name: spec.name, schemas: spec.schemas(node) };
-}
 
 const sameOffset = (a: Offset | null, b: Offset | null): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -114,6 +101,8 @@ export class MicroBatchExecution implements StreamExecution {
   private readonly pipeline = new CommitPipeline();
   private readonly progress = new ProgressReporter();
   private readonly staticCache = new Map<object, RecordBatch[]>();
+  /** What each physical node did over this run's batches (explain() after a run shows it). */
+  readonly operatorTotals: OperatorMetrics = new Map();
 
   // Run control and the waits of waitForOffset / waitForIdle.
   private readonly abort = new AbortController();
@@ -234,8 +223,9 @@ export class MicroBatchExecution implements StreamExecution {
     this.watermark.set(plan.watermarkMs);
     this.replays = plan.replays;
     for (const op of this.cfg.operators) {
-      const { name, schemas } = stateSpec(op.node);
-      const state = new OperatorState(op.operatorId, name, this.cfg.checkpointDir, this.statePartitions, schemas.keySchema, schemas.valueSchema, this.cfg.stateStore);
+      const spec = stateSpecOf(op.node);
+      if (spec === undefined) throw new SpateError('INTERNAL_ERROR', `Operator ${op.operatorId} (${op.node.kind}) keeps no state.`);
+      const state = new OperatorState(op.operatorId, spec.name, this.cfg.checkpointDir, this.statePartitions, spec.keySchema, spec.valueSchema, this.cfg.stateStore);
       await state.load(this.nextBatchId);
       this.states.set(op.operatorId, state);
     }
@@ -304,6 +294,7 @@ export class MicroBatchExecution implements StreamExecution {
     wal.catch(() => undefined); // awaited by the commit; this only keeps an early failure from being reported as unhandled
     const eventTime = this.watermark.newStats();
     const droppedByWatermark = new Map<number, number>();
+    const metrics: OperatorMetrics = new Map();
     const inputs = new Map<number, readonly RecordBatch[]>();
     const counts: number[] = [];
     let out: RecordBatch;
@@ -323,6 +314,7 @@ export class MicroBatchExecution implements StreamExecution {
       out = await timer.time('execution', async () => {
         const result = await execute(this.cfg.plan, {
           ...this.cfg.exec,
+          metrics,
           stream: {
             batchId, inputs, outputMode: this.cfg.outputMode, operators: this.states, staticCache: this.staticCache,
             watermarkMs: batchWatermarkMs, lateWatermarkMs: this.lastBatchWatermarkMs, eventTime, droppedByWatermark,
@@ -342,12 +334,13 @@ export class MicroBatchExecution implements StreamExecution {
       throw earlier ?? e;
     }
     const nextWatermarkMs = this.watermark.update(eventTime);
+    addMetrics(this.operatorTotals, metrics);
     this.planned = ends;
     this.nextBatchId = batchId + 1;
     this.lastBatchWatermarkMs = batchWatermarkMs;
     const commit = this.commitBatch(wal, sealed!, out, nextWatermarkMs, {
       batchId, starts, ends, counts, outputRows: out.numRows, triggerStartMs: b.triggerStartMs, inputIntervalMs: b.inputIntervalMs,
-      t0, timer, eventTime, batchWatermarkMs, droppedByWatermark, stateOperators: [],
+      t0, timer, eventTime, batchWatermarkMs, droppedByWatermark, stateOperators: [], operators: operatorMetrics(this.cfg.plan, metrics),
     });
     // Awaited by the next batch's commit and by the loop; a failure also wakes the loop from a trigger wait.
     commit.catch(() => { this.failed = true; this.abort.abort(); });

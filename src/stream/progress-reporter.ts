@@ -1,7 +1,7 @@
 import type { EventTimeStats } from '../exec/stream-context.js';
 import type { OperatorStateMetrics } from '../exec/stateful/operator-state.js';
 import type { Offset, StreamSource } from '../sources/source.js';
-import { rate, type PhaseTimer, type StreamingQueryProgress } from './progress.js';
+import { rate, type OperatorProgress, type PhaseTimer, type StreamingQueryProgress } from './progress.js';
 
 /** What a committed batch hands the reporter. */
 export interface FinishedBatch {
@@ -20,6 +20,8 @@ export interface FinishedBatch {
   readonly eventTime: readonly EventTimeStats[];
   readonly batchWatermarkMs: number;
   readonly droppedByWatermark: ReadonlyMap<number, number>;
+  /** Every operator that ran on its own, top-down (operatorMetrics). */
+  readonly operators: readonly OperatorProgress[];
   /** Per stateful operator (in operator-id order): its id, Spark's name, partitions and this batch's state metrics. */
   readonly stateOperators: readonly { readonly operatorId: number; readonly operatorName: string; readonly numPartitions: number; readonly metrics: OperatorStateMetrics }[];
 }
@@ -72,6 +74,7 @@ export class ProgressReporter {
         numShufflePartitions: s.numPartitions,
         numStateStoreInstances: s.numPartitions,
       })),
+      operators: b.operators,
       sources: sources.map((s, i) => {
         const metrics = s.metrics?.(b.ends[i] ?? null);
         return {

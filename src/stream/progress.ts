@@ -26,6 +26,14 @@ export interface StateOperatorProgress {
   readonly numStateStoreInstances: number;
 }
 
+/** One physical operator's part of a progress report (spate's, in the spirit of Spark's SQL metrics). */
+export interface OperatorProgress {
+  readonly operator: string;
+  readonly numInputRows: number;
+  readonly numOutputRows: number;
+  readonly timeMs: number;
+}
+
 /** What a micro-batch did, in the JSON shape of Spark's StreamingQueryProgress. */
 export interface StreamingQueryProgress {
   readonly id: string;
@@ -48,6 +56,11 @@ export interface StreamingQueryProgress {
   readonly durationMs: Readonly<Record<string, number>>;
   readonly eventTime: Readonly<Record<string, string>>;
   readonly stateOperators: readonly StateOperatorProgress[];
+  /**
+   * spate's own: every physical operator that ran on its own in this batch, top-down, with its explain
+   * line, rows in, rows out and its own time (nodes fused into a loop report through the node that runs it).
+   */
+  readonly operators: readonly OperatorProgress[];
   readonly sources: readonly SourceProgress[];
   readonly sink: { readonly description: string; readonly numOutputRows: number };
 }

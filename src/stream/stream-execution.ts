@@ -1,3 +1,4 @@
+import type { OperatorMetrics } from '../exec/operator-metrics.js';
 import type { Offset, StreamSource } from '../sources/source.js';
 import type { StreamingQueryProgress } from './progress.js';
 
@@ -29,4 +30,6 @@ export interface StreamExecution {
   waitForOffset(source: StreamSource, offset: Offset): Promise<void>;
   /** Resolves when a check for new data that began after this call found none (processAllAvailable). */
   waitForIdle(): Promise<void>;
+  /** What each physical node did over the run so far (rows out and time), for explain(). */
+  readonly operatorTotals: OperatorMetrics;
 }

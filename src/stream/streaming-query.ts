@@ -127,8 +127,14 @@ export class StreamingQuery {
     await this.done;
   }
 
-  /** The incremental plan this query runs. */
+  /** The incremental plan this query runs; once batches ran, each node shows its rows in, rows out and time over them. */
   explain(extended = false): void {
-    process.stdout.write(explainString(this.logical, this.physical, extended));
+    process.stdout.write(this.explainString(extended));
+  }
+
+  /** What explain() prints. */
+  explainString(extended = false): string {
+    const totals = this.execution.operatorTotals;
+    return explainString(this.logical, this.physical, extended, totals.size > 0 ? totals : undefined);
   }
 }
