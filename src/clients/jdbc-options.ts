@@ -7,6 +7,7 @@ import { SpateError } from '../core/errors.js';
 import { SourceOptions } from '../io/options.js';
 import { retryPolicy, type RetryPolicy } from './retry.js';
 import { parseJdbcUrl, type JdbcTarget } from './jdbc-url.js';
+import { jdbcDialect } from './jdbc-dialect.js';
 
 export type IsolationLevel = 'NONE' | 'READ_UNCOMMITTED' | 'READ_COMMITTED' | 'REPEATABLE_READ' | 'SERIALIZABLE';
 const ISOLATION: readonly IsolationLevel[] = ['NONE', 'READ_UNCOMMITTED', 'READ_COMMITTED', 'REPEATABLE_READ', 'SERIALIZABLE'];
@@ -145,4 +146,12 @@ export function jdbcWriteOptions(raw: Readonly<Record<string, string>>): JdbcWri
     upsertKeys: keys,
     commitTable: checkTableName('commitTable', o.get('commitTable') ?? 'spate_commits'),
   };
+}
+
+/** The statements run first on each new connection: the statement timeout (queryTimeout), then sessionInitStatement. */
+export function sessionStatements(o: JdbcCommonOptions): string[] {
+  const out: string[] = [];
+  if (o.queryTimeoutS > 0) out.push(jdbcDialect(o.target.dialect).statementTimeout(o.queryTimeoutS));
+  if (o.sessionInitStatement !== undefined) out.push(o.sessionInitStatement);
+  return out;
 }

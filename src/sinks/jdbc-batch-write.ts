@@ -15,9 +15,8 @@ import { SpateError } from '../core/errors.js';
 import { concatBatches, type RecordBatch } from '../core/batch.js';
 import type { StructType } from '../core/types.js';
 import { connectJdbc, withJdbcRetry } from '../clients/jdbc-connection.js';
-import { jdbcWriteOptions } from '../clients/jdbc-options.js';
+import { jdbcWriteOptions, sessionStatements } from '../clients/jdbc-options.js';
 import type { BatchSaveMode } from './connector.js';
-import { sessionStatements } from '../sources/jdbc-schema.js';
 import {
   asJdbcClientError, checkWritable, createTableSql, customColumnTypes, describeRefusal, insertBatch, isRetryableJdbcError, jdbcDialect, keyColumns,
   matchTableColumns, quietly, refusedError, tableColumnNames, tableExists, writeColumns,

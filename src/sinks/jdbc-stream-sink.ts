@@ -20,13 +20,12 @@ import { SpateError } from '../core/errors.js';
 import type { RecordBatch } from '../core/batch.js';
 import type { StructType } from '../core/types.js';
 import { connectJdbc, withJdbcRetry, type JdbcConnection } from '../clients/jdbc-connection.js';
-import type { JdbcWriteOptions } from '../clients/jdbc-options.js';
+import { sessionStatements, type JdbcWriteOptions } from '../clients/jdbc-options.js';
 import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
 import {
   asJdbcClientError, checkWritable, createIfMissing, createTableSql, describeRefusal, insertBatch, isRetryableJdbcError, jdbcDialect,
   keyColumns, matchTableColumns, quietly, refusedError, tableColumnNames, tableExists, writeColumns, type WriteColumnSpec,
 } from './jdbc-write.js';
-import { sessionStatements } from '../sources/jdbc-schema.js';
 
 /** What the sink did, for tests and metrics. */
 export interface JdbcSinkStats {

@@ -10,9 +10,8 @@ import type { StructType } from '../core/types.js';
 import { connectJdbc, withJdbcRetry, type JdbcConnection } from '../clients/jdbc-connection.js';
 import { jdbcDialect } from '../clients/jdbc-dialect.js';
 import { columnBuilder } from '../clients/jdbc-values.js';
-import type { JdbcReadOptions } from '../clients/jdbc-options.js';
+import { sessionStatements, type JdbcReadOptions } from '../clients/jdbc-options.js';
 import { partitionWhereClauses } from './jdbc-partitions.js';
-import { sessionStatements } from './jdbc-schema.js';
 
 /** At most this many partition queries run at once. */
 const MAX_CONCURRENT = 8;

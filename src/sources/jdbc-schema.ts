@@ -10,15 +10,8 @@ import { parseSchema } from '../core/ddl.js';
 import { StructField, StructType, type DataType } from '../core/types.js';
 import { querySync, type SyncField } from '../clients/sync-query.js';
 import { jdbcDialect } from '../clients/jdbc-dialect.js';
-import type { JdbcCommonOptions, JdbcReadOptions } from '../clients/jdbc-options.js';
+import { sessionStatements, type JdbcReadOptions } from '../clients/jdbc-options.js';
 
-/** The statements a read runs first on each connection: sessionInitStatement, the statement timeout. */
-export function sessionStatements(o: JdbcCommonOptions): string[] {
-  const out: string[] = [];
-  if (o.queryTimeoutS > 0) out.push(jdbcDialect(o.target.dialect).statementTimeout(o.queryTimeoutS));
-  if (o.sessionInitStatement !== undefined) out.push(o.sessionInitStatement);
-  return out;
-}
 
 /** PostgreSQL reports NOT NULL per table column only in its catalog: (table oid, column number) pairs that are NOT NULL. */
 function pgNotNull(o: JdbcReadOptions, fields: readonly SyncField[]): Set<string> {
