@@ -32,8 +32,6 @@ export const LAYERS: Readonly<Record<string, number>> = {
 const UPWARD_EXCEPTIONS: ReadonlyMap<string, string> = new Map([
   ['clients -> sources/source-options.ts', 'clients/kafka.ts routes client warnings through sourceWarning; the warning handler belongs in core/warnings.ts'],
   ['sinks -> sources/source-options.ts', 'a sink reuses the option parsers written for sources (intOption, ...); they belong in io/ or clients/'],
-  ['sinks -> sources/jdbc-schema.ts', 'the jdbc sink maps types with the jdbc source\'s type table; it belongs in clients/'],
-  ['sinks -> sources/rabbitmq-stream-source.ts', 'the rabbitmq stream sink reuses the source\'s error explanations; they belong in clients/'],
 ]);
 
 /** Imports that go around a door: `from-layer -> to-layer/file`, with why. */

@@ -28,8 +28,8 @@ const DYNAMIC_CODE_SITES: ReadonlyMap<string, { readonly why: string; readonly c
   ['exec/functions/checks.ts', { why: 'runtimeError(code, message): its callers pass literal codes (helper rule)' }],
   ['clients/retry.ts', { why: "opts.code ?? 'SERVICE_UNAVAILABLE': callers pass { code: 'X' } (code-line rule)" }],
   ['clients/sync-query.ts', { why: "const code = auth ? 'AUTHENTICATION_FAILED' : 'JDBC_QUERY_FAILED' (code-line rule)" }],
-  ['sources/rabbitmq-stream-source.ts', {
-    why: 'explain(): a table of [code, fix] by the server\'s answer',
+  ['clients/rabbitmq.ts', {
+    why: 'explainFatal(): a table of [code, fix] by the server\'s answer',
     codes: ['RABBITMQ_STREAM_NOT_FOUND', 'RABBITMQ_AUTH_FAILED', 'RABBITMQ_ACCESS_REFUSED'],
   }],
 ]);

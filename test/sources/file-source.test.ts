@@ -207,7 +207,7 @@ test('file source: availableNow fixes the files to those present when prepared; 
 });
 
 test('createSource: unknown formats are named with the known ones; formats are case-insensitive', (t) => {
-  assert.throws(() => createSource('kafka', makeCtx('/m', {})), { message: "Unknown streaming source format 'kafka'. Known formats: rate, rate-micro-batch, socket, text, csv, json, parquet (and MemoryStream for tests)." });
+  assert.throws(() => createSource('kinesis', makeCtx('/m', {})), { message: "Unknown streaming source format 'kinesis'. Known formats: rate, rate-micro-batch, socket, text, csv, json, parquet, kafka, redis, nats, rabbitmq, mqtt, postgres-cdc (and MemoryStream for tests)." });
   assert.equal(createSource('RATE', makeCtx(tempDir(t), {})).schema.fields.length, 2);
   assert.throws(() => streamSourceSchema('rate', { rowsPerSecond: 'ten' }, undefined, 'UTC'), /'rowsPerSecond' must be a positive integer, got "ten"/);
   assert.throws(() => streamSourceSchema('socket', { host: 'h' }, undefined, 'UTC'), /Set a port/);

@@ -14,7 +14,7 @@ import { KafkaMicroBatchSource } from '../../src/sources/kafka-source.js';
 import { kafkaSourceOptions } from '../../src/sources/kafka-options.js';
 import { offsetsFromJson, offsetsToJson } from '../../src/sources/kafka-offsets.js';
 import type { Offset, ReadLimit } from '../../src/sources/source.js';
-import { startKafkaMock, produce, type KafkaMock } from '../support/kafka-mock.js';
+import { needKafkaMock, startKafkaMock, produce, type KafkaMock } from '../support/kafka-mock.js';
 import { uniqueName } from '../support/services.js';
 import { makeCtx, rowsOf, tempDir } from './support.js';
 
@@ -23,13 +23,18 @@ let mock: KafkaMock;
 const warnings: string[] = [];
 let restoreWarnings: ((m: string) => void) | undefined;
 
+/** Skipped with the reason printed where the mock cannot be built (not under CI=true). */
+const skip = needKafkaMock();
+const kafkaTest = skip === false ? test : test.skip;
+
 before(async () => {
+  if (skip) return;
   mock = await startKafkaMock();
   restoreWarnings = setSourceWarningHandler((m) => { warnings.push(m); });
 });
 after(async () => {
   if (restoreWarnings) setSourceWarningHandler(restoreWarnings);
-  await mock.stop();
+  await mock?.stop();
 });
 
 async function topic(prefix: string, partitions: number): Promise<string> {
@@ -61,7 +66,7 @@ function source(opts: Record<string, string>, meta: string, clock = { ms: 0 }): 
 const maxRows = (rows: number): ReadLimit => ({ kind: 'maxRows', rows });
 const strings = (rows: unknown[][], col: number): string[] => rows.map((r) => Buffer.from(r[col] as Uint8Array).toString('utf8'));
 
-test('KafkaSourceOffsetSuite "basic serialization - deserialization": offsets JSON round trip in Spark\'s form', () => {
+kafkaTest('KafkaSourceOffsetSuite "basic serialization - deserialization": offsets JSON round trip in Spark\'s form', () => {
   const json = '{"t":{"0":1,"1":2},"a":{"10":3}}';
   const o = offsetsFromJson(json, 'test');
   assert.deepEqual(offsetsToJson(o), { a: { 10: 3 }, t: { 0: 1, 1: 2 } });
@@ -70,7 +75,7 @@ test('KafkaSourceOffsetSuite "basic serialization - deserialization": offsets JS
   assert.throws(() => offsetsFromJson('{"t":[1]}', "option 'startingOffsets'"), /Expected e\.g\. .*startingOffsets/);
 });
 
-test('startingOffsets earliest: every record once, with Spark\'s columns; offsets/N in the checkpoint hold {"topic":{"p":next}}', async (t) => {
+kafkaTest('startingOffsets earliest: every record once, with Spark\'s columns; offsets/N in the checkpoint hold {"topic":{"p":next}}', async (t) => {
   const tp = await topic('clicks', 3);
   await produce(mock.bootstrap, tp, msgs(30, 3));
   const ck = tempDir(t);
@@ -103,7 +108,7 @@ test('startingOffsets earliest: every record once, with Spark\'s columns; offset
   assert.equal(last[2], JSON.stringify({ [tp]: { 0: 10, 1: 10, 2: 10 } }));
 });
 
-test('KafkaMicroBatchSourceSuite "subscribing topic by name from latest offsets": records before the start are not read', async (t) => {
+kafkaTest('KafkaMicroBatchSourceSuite "subscribing topic by name from latest offsets": records before the start are not read', async (t) => {
   const tp = await topic('latest', 2);
   await produce(mock.bootstrap, tp, msgs(6, 2, 'old'));
   const name = uniqueName('k_latest');
@@ -120,7 +125,7 @@ test('KafkaMicroBatchSourceSuite "subscribing topic by name from latest offsets"
   }
 });
 
-test('KafkaMicroBatchSourceSuite "assign from specific offsets" with -2 (earliest) and -1 (latest)', async (t) => {
+kafkaTest('KafkaMicroBatchSourceSuite "assign from specific offsets" with -2 (earliest) and -1 (latest)', async (t) => {
   const tp = await topic('specific', 3);
   await produce(mock.bootstrap, tp, msgs(9, 3));
   const name = uniqueName('k_specific');
@@ -142,7 +147,7 @@ test('KafkaMicroBatchSourceSuite "assign from specific offsets" with -2 (earlies
   await assert.rejects(bad.awaitTermination(), /you must specify all TopicPartitions.*Specified: .*-0 Assigned: .*-0, .*-1/s);
 });
 
-test('startingOffsetsByTimestamp / startingTimestamp: the mock answers no offset for any timestamp, so Spark\'s "error" strategy fails naming the partition and "latest" starts at latest', async (t) => {
+kafkaTest('startingOffsetsByTimestamp / startingTimestamp: the mock answers no offset for any timestamp, so Spark\'s "error" strategy fails naming the partition and "latest" starts at latest', async (t) => {
   // librdkafka's mock implements ListOffsets for earliest/latest only (rdkafka_mock_handlers.c: "FIXME: by timestamp"),
   // so the offset-found path cannot be exercised here; against Apache Kafka the same ListOffsets request returns it.
   const tp = await topic('bytime', 2);
@@ -163,7 +168,7 @@ test('startingOffsetsByTimestamp / startingTimestamp: the mock answers no offset
   assert.throws(() => kafkaSourceOptions({ 'kafka.bootstrap.servers': 'x:1', subscribe: 't', startingTimestamp: 'soon' }, true), /Expected a single long value, got soon/);
 });
 
-test('KafkaMicroBatchSourceSuite "maxOffsetsPerTrigger": 10 offsets shared in proportion, small partitions not starved', async (t) => {
+kafkaTest('KafkaMicroBatchSourceSuite "maxOffsetsPerTrigger": 10 offsets shared in proportion, small partitions not starved', async (t) => {
   const tp = await topic('maxoff', 3);
   await produce(mock.bootstrap, tp, [
     ...Array.from({ length: 100 }, (_, i) => ({ value: `a${i}`, partition: 0 })),
@@ -191,7 +196,7 @@ test('KafkaMicroBatchSourceSuite "maxOffsetsPerTrigger": 10 offsets shared in pr
   await s.stop();
 });
 
-test('KafkaMicroBatchSourceSuite "minOffsetsPerTrigger" and maxTriggerDelay: a batch waits for enough records or the delay', async (t) => {
+kafkaTest('KafkaMicroBatchSourceSuite "minOffsetsPerTrigger" and maxTriggerDelay: a batch waits for enough records or the delay', async (t) => {
   const tp = await topic('minoff', 1);
   await produce(mock.bootstrap, tp, msgs(10, 1));
   const clock = { ms: 100_000 };
@@ -213,7 +218,7 @@ test('KafkaMicroBatchSourceSuite "minOffsetsPerTrigger" and maxTriggerDelay: a b
     /The value of minOffsetPerTrigger\(20\) is higher than the maxOffsetsPerTrigger\(10\)/);
 });
 
-test('restart on the same checkpoint resumes exactly where the last batch ended (KafkaMicroBatchSourceSuite "cannot stop Kafka stream" / recovery)', async (t) => {
+kafkaTest('restart on the same checkpoint resumes exactly where the last batch ended (KafkaMicroBatchSourceSuite "cannot stop Kafka stream" / recovery)', async (t) => {
   const tp = await topic('restart', 3);
   await produce(mock.bootstrap, tp, msgs(12, 3, 'a'));
   const ck = tempDir(t);
@@ -237,7 +242,7 @@ test('restart on the same checkpoint resumes exactly where the last batch ended 
   assert.equal(readFileSync(join(ck, 'sources', '0', '0'), 'utf8'), `v1\n${JSON.stringify({ [tp]: { 0: 0, 1: 0, 2: 0 } })}`);
 });
 
-test('KafkaMicroBatchSourceSuite "subscribing topic by pattern with topic creations": new topic-partitions are read from earliest', async (t) => {
+kafkaTest('KafkaMicroBatchSourceSuite "subscribing topic by pattern with topic creations": new topic-partitions are read from earliest', async (t) => {
   const prefix = uniqueName('pat');
   await mock.createTopic(`${prefix}_a`, 2);
   await produce(mock.bootstrap, `${prefix}_a`, msgs(4, 2, 'a'));
@@ -259,7 +264,7 @@ test('KafkaMicroBatchSourceSuite "subscribing topic by pattern with topic creati
   }
 });
 
-test('progress: startOffset, endOffset, the true latestOffset under maxOffsetsPerTrigger, and offsetsBehindLatest metrics', async (t) => {
+kafkaTest('progress: startOffset, endOffset, the true latestOffset under maxOffsetsPerTrigger, and offsetsBehindLatest metrics', async (t) => {
   const tp = await topic('progress', 2);
   await produce(mock.bootstrap, tp, [...Array.from({ length: 8 }, (_, i) => ({ value: `a${i}`, partition: 0 })), ...Array.from({ length: 2 }, (_, i) => ({ value: `b${i}`, partition: 1 }))]);
   const name = uniqueName('k_progress');
@@ -281,7 +286,7 @@ test('progress: startOffset, endOffset, the true latestOffset under maxOffsetsPe
   }
 });
 
-test('includeHeaders: headers as array<struct<key: string, value: binary>>; absent without the option', async (t) => {
+kafkaTest('includeHeaders: headers as array<struct<key: string, value: binary>>; absent without the option', async (t) => {
   const tp = await topic('headers', 1);
   await produce(mock.bootstrap, tp, [{ value: 'x', headers: { a: '1', b: Buffer.from([0, 255]) } }, { value: 'y' }]);
   const s = source({ subscribe: tp, startingOffsets: 'earliest', includeHeaders: 'true' }, join(tempDir(t), 'meta'));
@@ -297,7 +302,7 @@ test('includeHeaders: headers as array<struct<key: string, value: binary>>; abse
   assert.ok(!spark.read.format('kafka').option('kafka.bootstrap.servers', mock.bootstrap).option('subscribe', tp).load().columns.includes('headers'));
 });
 
-test('KafkaRelationSuite "explicit earliest to latest offsets" and "explicit offsets": spark.read between startingOffsets and endingOffsets', async () => {
+kafkaTest('KafkaRelationSuite "explicit earliest to latest offsets" and "explicit offsets": spark.read between startingOffsets and endingOffsets', async () => {
   const tp = await topic('relation', 3);
   await produce(mock.bootstrap, tp, msgs(21, 3));
   const read = (o: Record<string, string>) => {
@@ -318,7 +323,7 @@ test('KafkaRelationSuite "explicit earliest to latest offsets" and "explicit off
   /startingOffsets for .*-0 can't be latest for batch queries on Kafka/);
 });
 
-test('KafkaSourceProvider option checks, with Spark\'s messages, at load()', () => {
+kafkaTest('KafkaSourceProvider option checks, with Spark\'s messages, at load()', () => {
   const load = (o: Record<string, string>) => () => {
     let r = spark.readStream.format('kafka');
     for (const [k, v] of Object.entries(o)) r = r.option(k, v);
@@ -345,7 +350,7 @@ test('KafkaSourceProvider option checks, with Spark\'s messages, at load()', () 
   assert.ok(warnings.some((w) => /kafka.fetch.min.bytes/.test(w)), 'options the client does not understand are named');
 });
 
-test('bad input: a value that is not the JSON from_json expects gives nulls (PERMISSIVE); a non-UTF-8 value is still one row; nothing lost', async (t) => {
+kafkaTest('bad input: a value that is not the JSON from_json expects gives nulls (PERMISSIVE); a non-UTF-8 value is still one row; nothing lost', async (t) => {
   const tp = await topic('badinput', 1);
   await produce(mock.bootstrap, tp, [
     { value: '{"page":"/a","n":1}' }, { value: 'not json' }, { value: Buffer.from([0xff, 0xfe, 0x41]) }, { value: null }, { value: '{"page":"/b","n":2}' },
@@ -364,7 +369,7 @@ test('bad input: a value that is not the JSON from_json expects gives nulls (PER
   }
 });
 
-test('a subscribed topic that does not exist: a warning naming it, no rows; once created, its records are read', async (t) => {
+kafkaTest('a subscribed topic that does not exist: a warning naming it, no rows; once created, its records are read', async (t) => {
   const tp = uniqueName('missing');
   warnings.length = 0;
   const name = uniqueName('k_missing');
@@ -383,7 +388,7 @@ test('a subscribed topic that does not exist: a warning naming it, no rows; once
   }
 });
 
-test('an unreachable port fails the query after bounded retries with an error naming host:port and what was being done', async (t) => {
+kafkaTest('an unreachable port fails the query after bounded retries with an error naming host:port and what was being done', async (t) => {
   const q = spark.readStream.format('kafka').option('kafka.bootstrap.servers', '127.0.0.1:1').option('subscribe', 'x')
     .option('retries', 1).option('retryBackoffMs', 10).load()
     .writeStream.format('memory').queryName(uniqueName('k_unreach')).option('checkpointLocation', tempDir(t)).start();
@@ -393,7 +398,7 @@ test('an unreachable port fails the query after bounded retries with an error na
   });
 });
 
-test('credentials: the mock has no SASL, so a SASL_PLAINTEXT login fails; the error and description never show the password', async (t) => {
+kafkaTest('credentials: the mock has no SASL, so a SASL_PLAINTEXT login fails; the error and description never show the password', async (t) => {
   const password = 'hunter2-secret';
   const q = reader({
     subscribe: 'x', 'kafka.security.protocol': 'SASL_PLAINTEXT', 'kafka.sasl.mechanism': 'PLAIN', retries: 0,
@@ -406,7 +411,7 @@ test('credentials: the mock has no SASL, so a SASL_PLAINTEXT login fails; the er
   assert.ok(!JSON.stringify(q.recentProgress).includes(password));
 });
 
-test('failOnDataLoss=true (default): a log truncated past the checkpoint\'s offset fails naming topic, partition and offsets', async (t) => {
+kafkaTest('failOnDataLoss=true (default): a log truncated past the checkpoint\'s offset fails naming topic, partition and offsets', async (t) => {
   const tp = await topic('truncated', 1);
   await produce(mock.bootstrap, tp, msgs(3, 1));
   const meta = join(tempDir(t), 'meta');
@@ -435,7 +440,7 @@ async function truncate(tp: string): Promise<void> {
   for (let i = 0; i < 6; i++) await produce(mock.bootstrap, tp, [{ value: big, partition: 0 }]);
 }
 
-test('a deleted topic follows failOnDataLoss: an error naming its partitions, or a warning and the other topic goes on', async (t) => {
+kafkaTest('a deleted topic follows failOnDataLoss: an error naming its partitions, or a warning and the other topic goes on', async (t) => {
   const keep = await topic('keep', 1);
   const gone = await topic('gone', 2);
   await produce(mock.bootstrap, keep, msgs(2, 1, 'k'));

@@ -43,7 +43,7 @@ const rand = (n: number): number => Math.floor(random() * n);
 
 const needs = new Set([...CRASH_SOURCES, ...CRASH_SINKS].flatMap((f) => f.needs));
 const services = [...needs].filter((n): n is ServiceName => n !== 'kafka-mock');
-const skip = await needService(...services);
+const skip = (await needService(...services)) || (needs.has('kafka-mock') && (await import('../../support/kafka-mock.js')).needKafkaMock());
 
 const root = mkdtempSync(join(tmpdir(), 'spate-connector-crash-'));
 process.env.SPATE_CRASH_DIR = root;
