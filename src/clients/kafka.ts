@@ -23,6 +23,17 @@ const kafkajs = require('kafkajs') as KafkaJsModule;
 // kafkajs's consumer batch: drops records before the fetched offset, control records and aborted transactions.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const KafkaJsBatch = require('kafkajs/src/consumer/batch') as new (topic: string, fetchedOffset: string, partitionData: unknown) => { messages: RawMessage[] };
+// For the source's Fetch with an undecoded record set: the request factories, the codecs (users may register more), the old message-set decoder.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kafkaRequests = (require('kafkajs/src/protocol/requests') as { requests: { Fetch: unknown } }).requests;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kafkaApiKeys = require('kafkajs/src/protocol/requests/apiKeys') as { Fetch: number };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const kafkaCompression = require('kafkajs/src/protocol/message/compression') as { lookupCodecByAttributes(attributes: number): { decompress(b: Buffer): Promise<Buffer> } | null };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const KafkaJsDecoder = require('kafkajs/src/protocol/decoder') as new (b: Buffer) => unknown;
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const messageSetDecoder = require('kafkajs/src/protocol/messageSet/decoder') as (d: unknown, size: number) => Promise<RawMessage[]>;
 
 /* ---------- the parts of kafkajs used here, typed narrowly ---------- */
 
@@ -45,6 +56,14 @@ export interface RawMessage {
 }
 interface KafkaJsBroker {
   fetch(req: Record<string, unknown>): Promise<{ responses: { topicName: string; partitions: FetchedPartition[] }[] }>;
+  lookupRequest(apiKey: number, definition: unknown): (req: Record<string, unknown>) => ProtocolRequest;
+  connectionPool: { send(r: ProtocolRequest): Promise<unknown> };
+}
+/** A request as kafkajs's connection sends it: the encoder, the response's decode and parse. */
+interface ProtocolRequest {
+  request: { apiVersion: number };
+  response: { decode(raw: Buffer): Promise<unknown>; parse(data: unknown): Promise<unknown> };
+  requestTimeout?: number;
 }
 interface FetchedPartition {
   partition: number;
@@ -282,6 +301,96 @@ export interface FetchResult {
   readonly nextOffset: number;
 }
 
+/** An aborted transaction in a Fetch answer (read_committed): records of `producerId` from `firstOffset` on are aborted until its abort marker. */
+export interface AbortedTransaction {
+  readonly producerId: bigint;
+  readonly firstOffset: number;
+}
+
+/** One partition's Fetch answer with its record set undecoded (the source decodes it into columns). */
+export interface RecordsFetch {
+  /** The record batches (magic 2) as the broker sent them: a view into the response, possibly ending in a partial batch; null when empty. */
+  readonly records: Buffer | null;
+  /** Instead of `records`: the messages of an old-format (magic 0/1) message set or a Fetch below v4, decoded by kafkajs (records before the fetched offset included). */
+  readonly legacy: RawMessage[] | null;
+  readonly abortedTransactions: readonly AbortedTransaction[];
+  /** The high watermark (the last stable offset under read_committed). */
+  readonly highWatermark: number;
+  readonly logStartOffset: number;
+  readonly outOfRange: boolean;
+}
+
+/** Decompresses a record batch's records (kafkajs's codecs: gzip built in, others if registered with kafkajs). */
+export function decompressRecords(attributes: number, data: Buffer): Promise<Buffer> {
+  const codec = kafkaCompression.lookupCodecByAttributes(attributes);
+  if (codec === null) throw new SpateError('KAFKA_FETCH', `Kafka record batch with unknown compression codec ${attributes & 7}.`);
+  return codec.decompress(data);
+}
+
+/** A small reader over a Fetch response (per response and partition, not per record). */
+class Cursor {
+  pos = 0;
+  constructor(readonly buf: Buffer) {}
+  i16(): number { const v = this.buf.readInt16BE(this.pos); this.pos += 2; return v; }
+  i32(): number { const v = this.buf.readInt32BE(this.pos); this.pos += 4; return v; }
+  i64(): number { const v = this.buf.readInt32BE(this.pos) * 4294967296 + this.buf.readUInt32BE(this.pos + 4); this.pos += 8; return v; }
+  big(): bigint { const v = this.buf.readBigInt64BE(this.pos); this.pos += 8; return v; }
+  str(): string {
+    const n = this.i16();
+    if (n < 0) return '';
+    const v = this.buf.toString('utf8', this.pos, this.pos + n);
+    this.pos += n;
+    return v;
+  }
+}
+
+/**
+ * Fetch response v4..v11 with each partition's record set left as bytes
+ * (kafkajs's own decoder makes several objects and Long values per record);
+ * the same shape as kafkajs's answer otherwise, so its parse (partition
+ * errors, OFFSET_OUT_OF_RANGE) applies unchanged.
+ */
+function rawFetchDecoder(version: number): (raw: Buffer) => Promise<unknown> {
+  return async (raw) => {
+    const c = new Cursor(raw);
+    const throttle = c.i32();
+    if (version >= 7) { c.i16(); c.i32(); } // error_code, session_id
+    const responses: unknown[] = [];
+    for (let nt = c.i32(); nt > 0; nt--) {
+      const topicName = c.str();
+      const partitions: unknown[] = [];
+      for (let np = c.i32(); np > 0; np--) {
+        const partition = c.i32();
+        const errorCode = c.i16();
+        const highWatermark = c.i64();
+        const lastStableOffset = c.i64();
+        const lastStartOffset = version >= 5 ? c.i64() : 0;
+        const abortedTransactions: AbortedTransaction[] = [];
+        for (let na = c.i32(); na > 0; na--) abortedTransactions.push({ producerId: c.big(), firstOffset: c.i64() });
+        if (version >= 11) c.i32(); // preferred_read_replica
+        const size = c.i32();
+        let records: Buffer | null = null;
+        if (size > 0) {
+          records = raw.subarray(c.pos, Math.min(raw.length, c.pos + size));
+          c.pos += size;
+        }
+        partitions.push({ partition, errorCode, highWatermark, lastStableOffset, lastStartOffset, abortedTransactions, records });
+      }
+      responses.push({ topicName, partitions });
+    }
+    // As kafkajs: from v8 on a throttle time asks the client to wait (KIP-219).
+    return version >= 8 ? { throttleTime: 0, clientSideThrottleTime: throttle, responses } : { throttleTime: throttle, responses };
+  };
+}
+
+/** Symbol-keyed private method of kafkajs's Broker that sends a request (and drops the connection on a close). */
+function brokerSend(broker: KafkaJsBroker): (r: ProtocolRequest) => Promise<unknown> {
+  const proto = Object.getPrototypeOf(broker) as Record<symbol, unknown>;
+  const sym = Object.getOwnPropertySymbols(proto).find((x) => x.description === 'private:Broker:sendRequest');
+  const f = sym === undefined ? undefined : proto[sym] as ((r: ProtocolRequest) => Promise<unknown>) | undefined;
+  return f !== undefined ? (r) => f.call(broker, r) : (r) => broker.connectionPool.send(r);
+}
+
 /** Which end of a partition, or the first offset at or after a timestamp (ms). */
 export type OffsetSpec = 'earliest' | 'latest' | { readonly timestampMs: number };
 
@@ -319,12 +428,13 @@ export class KafkaReader {
     if (c !== undefined) await c.disconnect().catch(() => undefined);
   }
 
-  /** Runs `fn` on a connected cluster with spate's retry; a failed try reconnects. */
-  private run<T>(what: string, fn: (c: KafkaJsCluster) => Promise<T>): Promise<T> {
+  /** Runs `fn` on a connected cluster with spate's retry (`retries` overrides the policy's); a failed try reconnects. */
+  private run<T>(what: string, fn: (c: KafkaJsCluster) => Promise<T>, retries?: number): Promise<T> {
+    const policy = retries === undefined ? this.settings.retry : { ...this.settings.retry, retries };
     return withRetry(this.settings.endpoint, what, async (attempt) => {
       if (attempt > 0) await this.reset();
       return fn(await this.connected());
-    }, { policy: this.settings.retry, retryable, options: this.settings.options, signal: this.abort.signal });
+    }, { policy, retryable, options: this.settings.options, signal: this.abort.signal });
   }
 
   /** Every topic's partition ids (metadata of all topics: for subscribePattern). */
@@ -427,6 +537,56 @@ export class KafkaReader {
         outOfRange: false,
       };
     });
+  }
+
+  /**
+   * One Fetch of `topic`/`partition` from `offset` (at most `maxBytes`) with
+   * the record set undecoded (see RecordsFetch); `retries` overrides the
+   * retry policy (0 for a prefetch, whose failure is only a cache miss).
+   */
+  async fetchRecords(topic: string, partition: number, offset: number, maxBytes: number, retries?: number): Promise<RecordsFetch> {
+    return this.run(`fetching '${topic}' partition ${partition} from offset ${offset}`, async (c) => {
+      await c.addMultipleTargetTopics([topic]);
+      const leaders = c.findLeaderForPartitions(topic, [partition]);
+      const nodeId = Object.keys(leaders)[0];
+      if (nodeId === undefined) {
+        await c.refreshMetadata();
+        throw Object.assign(new Error(`no leader for '${topic}' partition ${partition}`), { retriable: true });
+      }
+      const broker = await c.findBroker({ nodeId });
+      const req = broker.lookupRequest(kafkaApiKeys.Fetch, kafkaRequests.Fetch)({
+        replicaId: -1, isolationLevel: this.settings.isolationLevel, maxWaitTime: 0, minBytes: 1, maxBytes, rackId: '',
+        topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes }] }],
+      });
+      const version = req.request.apiVersion;
+      if (version >= 4 && version <= 11) req.response = { decode: rawFetchDecoder(version), parse: req.response.parse };
+      let res: { responses: { partitions: (FetchedPartition & { records?: Buffer | null })[] }[] };
+      try {
+        res = await brokerSend(broker)(req) as typeof res;
+      } catch (e) {
+        const type = (e as { type?: string }).type;
+        if (type === 'OFFSET_OUT_OF_RANGE') return { records: null, legacy: null, abortedTransactions: [], highWatermark: -1, logStartOffset: -1, outOfRange: true };
+        if (type === 'NOT_LEADER_FOR_PARTITION' || type === 'UNKNOWN_TOPIC_OR_PARTITION') await c.refreshMetadata().catch(() => undefined);
+        throw e;
+      }
+      const p = res.responses[0]?.partitions[0];
+      if (p === undefined) return { records: null, legacy: null, abortedTransactions: [], highWatermark: offset, logStartOffset: 0, outOfRange: false };
+      const highWatermark = Number(this.settings.isolationLevel === 1 ? p.lastStableOffset : p.highWatermark);
+      const logStartOffset = p.lastStartOffset === undefined ? 0 : Number(p.lastStartOffset);
+      if (p.records === undefined) {
+        // kafkajs decoded it (a Fetch below v4): its messages, control records and aborted transactions dropped.
+        const batch = new KafkaJsBatch(topic, String(offset), p);
+        return { records: null, legacy: batch.messages, abortedTransactions: [], highWatermark, logStartOffset, outOfRange: false };
+      }
+      const records = p.records;
+      const aborted = p.abortedTransactions as AbortedTransaction[];
+      // Magic byte at the same place in every format; 0 and 1 are the message sets of Kafka before 0.11.
+      if (records !== null && records.length > 16 && records[16]! < 2) {
+        const legacy = await messageSetDecoder(new KafkaJsDecoder(records), records.length);
+        return { records: null, legacy, abortedTransactions: aborted, highWatermark, logStartOffset, outOfRange: false };
+      }
+      return { records, legacy: null, abortedTransactions: aborted, highWatermark, logStartOffset, outOfRange: false };
+    }, retries);
   }
 
   async close(): Promise<void> {

@@ -132,6 +132,9 @@ function decimalRounder(scale: number, precision: number): (x: number) => number
   };
 }
 
+// One decoder for every binary-to-string cast (making one per value costs more than the decoding).
+const UTF8 = new TextDecoder();
+
 /** How Spark renders a value of type `from` as a string (cast to string, show(), concat); timestamps print in `timeZone`. */
 export function toStringFn(from: DataType, timeZone = 'UTC'): (v: any) => string {
   switch (from.kind) {
@@ -147,7 +150,7 @@ export function toStringFn(from: DataType, timeZone = 'UTC'): (v: any) => string
       if (z.fixed) { const off = z.offsetMs(0) / 60_000; return (t: number) => formatTimestamp(t, off); }
       return (t: number) => formatTimestamp(t, z.offsetMs(Math.floor(t / 1000)) / 60_000);
     }
-    case 'binary': return (b: Uint8Array) => new TextDecoder().decode(b);
+    case 'binary': return (b: Uint8Array) => UTF8.decode(b);
     case 'array': {
       const el = toStringFn(from.elementType, timeZone);
       return (a: unknown[]) => `[${a.map((x) => (x === null ? 'null' : el(x))).join(', ')}]`;

@@ -17,7 +17,8 @@ import { checkFixedSchema } from './source-options.js';
 import { kafkaSourceOptions, type KafkaSourceOptions, type KafkaStrategy } from './kafka-options.js';
 import { copyOffsets, entries, offsetOf, offsetsFromJson, offsetsToJson, partitionsOf, setOffset, type PartitionOffsets } from './kafka-offsets.js';
 import { batchRanges, currentPartitions, endOffsets, resolveLimit } from './kafka-offset-reader.js';
-import { kafkaSchema, readRanges } from './kafka-read.js';
+import { kafkaSchema } from './kafka-read.js';
+import { KafkaFetcher } from './kafka-fetcher.js';
 
 function strategyName(s: KafkaStrategy): string {
   switch (s.kind) {
@@ -35,6 +36,8 @@ export class KafkaMicroBatchSource implements StreamSource {
   readonly schema: StructType;
   readonly description: string;
   private readonly reader: KafkaReader;
+  /** Reads the batches' ranges, and ahead of them (a cache: getBatch's answer is the same without it). */
+  private readonly fetcher: KafkaFetcher;
   private initial: PartitionOffsets | undefined;
   private latest: PartitionOffsets | undefined;
   private availableNow = false;
@@ -47,6 +50,7 @@ export class KafkaMicroBatchSource implements StreamSource {
     this.schema = kafkaSchema(opts.includeHeaders);
     this.description = `KafkaV2[${strategyName(opts.strategy)}]`;
     this.reader = new KafkaReader(opts.client);
+    this.fetcher = new KafkaFetcher(this.reader, opts, this.schema);
   }
 
   defaultReadLimit(): ReadLimit {
@@ -114,6 +118,12 @@ export class KafkaMicroBatchSource implements StreamSource {
     }
     if (end.size === 0) return start;
     if (start === null && sameOffsets(end, from)) return null;
+    // The batch will most likely read [from, end): start fetching it now (only partitions already known, so no ListOffsets here).
+    const ahead = [...entries(end)].flatMap(([topic, partition, until]) => {
+      const f = offsetOf(from, topic, partition);
+      return f === undefined || until <= f ? [] : [{ topic, partition, from: f, until }];
+    });
+    this.fetcher.prefetch(ahead);
     return offsetsToJson(end);
   }
 
@@ -160,7 +170,7 @@ export class KafkaMicroBatchSource implements StreamSource {
     const until = this.decode(end, 'end offset');
     if (this.availableNowEnd !== undefined) this.checkAvailableNowEnd(until);
     const ranges = await batchRanges(this.reader, copyOffsets(from), until, this.opts.failOnDataLoss);
-    return readRanges(this.reader, ranges, this.opts);
+    return this.fetcher.read(ranges, true);
   }
 
   private checkAvailableNowEnd(end: PartitionOffsets): void {
@@ -200,6 +210,7 @@ export class KafkaMicroBatchSource implements StreamSource {
   }
 
   async stop(): Promise<void> {
+    this.fetcher.close();
     await this.reader.close();
   }
 }
@@ -229,7 +240,7 @@ async function readBatch(ctx: BatchReadContext): Promise<RecordBatch[]> {
         throw new SpateError('KAFKA_INVALID_RANGE', `The starting offset (${r.from}) is greater than the ending offset (${r.until}) for topic partition ${r.topic}-${r.partition}.`);
       }
     }
-    return await readRanges(reader, ranges, opts);
+    return await new KafkaFetcher(reader, opts, kafkaSchema(opts.includeHeaders)).read(ranges, false);
   } finally {
     await reader.close();
   }
