@@ -45,7 +45,6 @@ export const ERROR_CONDITIONS = {
   COLUMN_NOT_FOUND: { message: "Column '<name>' not found in <where>. Available: <columns>. Did you mean '<closest>'?", sqlState: '42703', sparkCondition: 'UNRESOLVED_COLUMN.WITH_SUGGESTION' },
   CONCURRENT_QUERY: { message: "Another query (id = <id>, runId = <runId>) is already running on checkpoint <checkpointDir>; stop it first or use another checkpointLocation.", sqlState: '0A000', sparkCondition: 'CONCURRENT_QUERY' },
   CONF_NOT_FOUND: { message: "No value for configuration '<key>'; set it with spark.conf.set('<key>', value).", sqlState: '42K0I', sparkCondition: 'SQL_CONF_NOT_FOUND' },
-  CONNECTOR_NOT_AVAILABLE: { message: "The <system> sink (format('<format>')) is not available in this build of spate yet." },
   CORRUPT_LOG_FILE: { message: "File sink log <logFile> line <...> is not valid JSON; the log is corrupt." },
   DATATYPE_MISMATCH: { message: "\"<c>\" is not a numeric column; <fn>() in groupBy(...).<fn>(...) needs numbers. Use agg(F.<fn>(...)) with a cast.", sqlState: '42K09', sparkCondition: 'DATATYPE_MISMATCH' },
   DATA_LOSS: { message: "<msg> Set option failOnDataLoss=false to skip them with a warning, or keep data longer." },

@@ -1,4 +1,3 @@
-import { SpateError } from '../core/errors.js';
 import type { RecordBatch } from '../core/batch.js';
 import type { StructType } from '../core/types.js';
 import type { OutputMode, StreamSink } from './sink.js';
@@ -36,12 +35,4 @@ export interface SinkProvider {
   readonly knownOptions?: readonly string[];
   create?(ctx: ConnectorSinkContext): StreamSink;
   writeBatch?(batches: readonly RecordBatch[], ctx: BatchWriteContext): Promise<void>;
-}
-
-/** A registered connector whose code has not landed yet: every use fails saying so. */
-export function notBuiltSink(format: string, system: string): SinkProvider {
-  const fail = (): never => {
-    throw new SpateError('CONNECTOR_NOT_AVAILABLE', `The ${system} sink (format('${format}')) is not available in this build of spate yet.`);
-  };
-  return { format, create: fail, writeBatch: async () => fail() };
 }

@@ -1,4 +1,3 @@
-import { SpateError } from '../core/errors.js';
 import type { RecordBatch } from '../core/batch.js';
 import type { StructType } from '../core/types.js';
 import type { SourceContext, StreamSource } from './source.js';
@@ -40,15 +39,4 @@ export interface SourceProvider {
   create?(ctx: SourceContext): StreamSource;
   /** `spark.read.format(format).load()`: reads the bounded data when the DataFrame is executed. */
   readBatch?(ctx: BatchReadContext): Promise<RecordBatch[]>;
-}
-
-/** A registered connector whose code has not landed yet: every use fails saying so. */
-export function notBuiltSource(format: string, system: string): SourceProvider {
-  return {
-    format,
-    streaming: true,
-    schema(): never {
-      throw new SpateError('CONNECTOR_NOT_AVAILABLE', `The ${system} source (format('${format}')) is not available in this build of spate yet.`);
-    },
-  };
 }
