@@ -27,8 +27,13 @@ if [ "$(pgq 'show wal_level')" != logical ] || [ "$(pgq 'show max_replication_sl
   pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql)" main restart
   wait_port postgresql 5432 30
 fi
-# Slots a killed test run left behind retain WAL forever: drop the inactive ones with the tests' prefixes.
-pgq "select pg_drop_replication_slot(slot_name) from pg_replication_slots where not active and (slot_name like 'crash\_%' or slot_name like 'cdc\_%')" >/dev/null
+# Slots a killed test run left behind retain WAL forever: drop the inactive ones with the tests' prefixes
+# whose test process (the pid in the name, test/support/services.ts uniqueName) is gone; a running test's
+# slot is inactive between its batches and must stay.
+for slot in $(pgq "select slot_name from pg_replication_slots where not active and (slot_name like 'crash\_%' or slot_name like 'cdc\_%')"); do
+  pid=$(echo "$slot" | grep -oE '_[0-9]+_' | head -n 1 | tr -d _)
+  if [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null; then pgq "select pg_drop_replication_slot('$slot')" >/dev/null; fi
+done
 
 # Replication connections on loopback (the CDC source's streaming protocol); `host all` does not cover them.
 hba="/etc/postgresql/$(ls /etc/postgresql)/main/pg_hba.conf"
