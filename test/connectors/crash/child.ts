@@ -28,6 +28,15 @@ const queries = pairsArg.split(',').map((pair) => {
     .trigger({ availableNow: true });
   return sink.start(w, run, source.name);
 });
+// The parent asks with SIGUSR2 before killing a run that timed out: which queries are still running, and where.
+process.on('SIGUSR2', () => {
+  for (const q of queries) {
+    if (!q.isActive) continue;
+    const p = q.lastProgress;
+    process.stderr.write(`still running: ${q.name} (${q.status.message}); last batch ${p?.batchId ?? 'none'}` +
+      `${p ? `, ${p.numInputRows} rows, source ${JSON.stringify(p.sources[0]?.startOffset ?? null)} -> ${JSON.stringify(p.sources[0]?.endOffset ?? null)}` : ''}\n`);
+  }
+});
 process.stdout.write('ready\n');
 await Promise.all(queries.map((q) => q.awaitTermination()));
 process.stdout.write('done\n');

@@ -106,7 +106,12 @@ function runChild(run: string, work: string, pairs: readonly string[], point: Ki
     }
   });
   child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-  timers.push(setTimeout(() => { if (child.exitCode === null) { stderr += '\n[run timed out]'; child.kill('SIGKILL'); } }, RUN_TIMEOUT_MS));
+  timers.push(setTimeout(() => {
+    if (child.exitCode !== null) return;
+    stderr += `\n[run ${point?.kind ?? 'unkilled'} timed out after ${RUN_TIMEOUT_MS} ms]\n`;
+    child.kill('SIGUSR2'); // the child prints the queries still running
+    timers.push(setTimeout(() => child.kill('SIGKILL'), 1000));
+  }, RUN_TIMEOUT_MS));
   if (point?.kind === 'startup') timers.push(setTimeout(kill, point.ms));
   return new Promise((resolvePromise, reject) => {
     child.on('exit', (code, signal) => {
