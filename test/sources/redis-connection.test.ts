@@ -15,7 +15,7 @@ import { setSourceWarningHandler } from '../../src/sources/source-options.js';
 import { needService, uniqueName } from '../support/services.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { tempDir } from './support.js';
-import { addEntries, redisFor, until, REDIS_PORT, type TestRedis } from './redis-support.js';
+import { addEntries, PrivateRedisServer, redisFor, until, REDIS_PORT, type TestRedis } from './redis-support.js';
 
 const skip = await needService('redis');
 const spark = SparkSession.builder.appName('redis-connection').getOrCreate();
@@ -155,4 +155,61 @@ test('redis: the server stays away past the retries: the query fails naming host
     await q2.stop();
   }
   assert.deepEqual(await values(r, output), Array.from({ length: 8 }, (_, i) => i));
+});
+
+test('redis: a real redis-server SIGKILLed mid-stream and started again (same port, append-only file): within the retries the query goes on; past them it fails naming host:port and a restart loses and doubles nothing', { skip }, async (t) => {
+  const server = await new PrivateRedisServer().start();
+  t.after(() => server.dispose());
+  const warnings: string[] = [];
+  const prev = setSourceWarningHandler((m) => warnings.push(m));
+  t.after(() => setSourceWarningHandler(prev));
+  const add = async (from: number, n: number): Promise<void> => {
+    const r = server.client();
+    try { await addEntries(r, 'in', Array.from({ length: n }, (_, i) => ({ n: from + i }))); } finally { await r.quit(); }
+  };
+  const output = async (): Promise<number[]> => {
+    const r = server.client();
+    try { return (await r.xrange('out', '-', '+')).map(([, f]) => Number(f[1])); } finally { await r.quit(); }
+  };
+  const ck = join(tempDir(t), 'ck');
+  const start = (retry: Record<string, string>) => {
+    const via = { host: '127.0.0.1', port: String(server.port), timeout: '500', ...retry };
+    return spark.readStream.format('redis').options({ 'stream.keys': 'in', startingOffsets: 'earliest', maxEntriesPerTrigger: '4', ...via }).schema('n INT').load()
+      .writeStream.format('redis').options({ 'stream.key': 'out', ...via }).option('checkpointLocation', ck).start();
+  };
+  // 1. Killed and back within the retries: the running query does not notice, beyond its warnings.
+  const q1 = start({ retries: '60', retryBackoffMs: '20', retryMaxBackoffMs: '100' });
+  try {
+    await add(0, 10);
+    await q1.processAllAvailable();
+    assert.deepEqual(await output(), Array.from({ length: 10 }, (_, i) => i));
+    await server.stop();
+    await until('the source to retry against the dead server', () => warnings.some((w) => w.includes(`Redis at 127.0.0.1:${server.port}`) && w.includes('trying again')));
+    await server.start();
+    await add(10, 10);
+    await until('every entry in the output', async () => (await output()).length >= 20);
+    await q1.processAllAvailable();
+    assert.equal(q1.exception(), null);
+  } finally {
+    await q1.stop();
+  }
+  assert.deepEqual(await output(), Array.from({ length: 20 }, (_, i) => i), 'nothing lost, nothing twice across the restart');
+  // 2. Killed for longer than the retries: the query fails naming host:port; once the server is back a restart resumes.
+  const q2 = start(FAST);
+  await add(20, 6);
+  await q2.processAllAvailable();
+  await server.stop();
+  await assert.rejects(q2.awaitTermination(), (e: Error) => {
+    assert.match(e.message, new RegExp(`Redis at 127\\.0\\.0\\.1:${server.port}: .* failed after 3 tries over \\d+ ms: .*nothing was lost, restart the query from its checkpoint`));
+    return true;
+  });
+  await server.start();
+  await add(26, 6);
+  const q3 = start(FAST);
+  try {
+    await q3.processAllAvailable();
+  } finally {
+    await q3.stop();
+  }
+  assert.deepEqual(await output(), Array.from({ length: 32 }, (_, i) => i));
 });

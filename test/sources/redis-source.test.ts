@@ -322,3 +322,31 @@ test('redis source: options are checked at load() with the option named', { skip
   assert.throws(() => load({ 'stream.keys': 'a', url: 'http://x' }), /'url' must be a redis:\/\/ or rediss:\/\/ URL/);
   assert.throws(() => load({ 'stream.keys': 'a', failOnDataLoss: 'maybe' }), /'failOnDataLoss' must be 'true' or 'false'/);
 });
+
+test('redis source: bad input: a field that is not the JSON from_json expects gives nulls (PERMISSIVE); non-UTF-8 bytes are one row with U+FFFD (a typed column: null, raw fields in _corrupt_record); nothing lost', { skip }, async (t) => {
+  const r = redisFor(t);
+  const key = r.keyOf('badinput');
+  await addEntries(r, key, [{ value: '{"page":"/a","n":1}' }, { value: 'not json' }]);
+  await r.xadd(key, '*', 'value', Buffer.from([0xff, 0xfe, 0x41]), 'n', Buffer.from([0x31, 0xc3]));
+  await addEntries(r, key, [{ other: 'x' }, { value: '{"page":"/b","n":"two"}' }, { value: '{"page":"/c","n":3}' }]);
+  const name = 'redis_bad_input';
+  const q = spark.readStream.format('redis').option('stream.keys', key).option('startingOffsets', 'earliest')
+    .schema('_id STRING, value STRING, n INT, _corrupt_record STRING').load()
+    .select('_id', F.from_json(F.col('value'), 'page STRING, n INT').alias('c'), F.col('value'), F.col('n'), F.col('_corrupt_record'))
+    .select('_id', 'c.page', 'c.n', 'value', F.col('n').alias('field_n'), '_corrupt_record')
+    .writeStream.format('memory').queryName(name).option('checkpointLocation', join(tempDir(t), 'ck')).start();
+  try {
+    await q.processAllAvailable();
+    const rows = await spark.table(name).collectArrays();
+    const ids = (await r.xrange(key, '-', '+')).map((e) => e[0]);
+    assert.deepEqual(rows.map((x) => x[0]), ids, 'every entry is one row, in order');
+    assert.deepEqual(rows.map((x) => x.slice(1, 3)), [['/a', 1], [null, null], [null, null], [null, null], ['/b', null], ['/c', 3]]);
+    assert.equal(rows[2]![3], '\ufffd\ufffdA', 'bytes that are not UTF-8 are replaced, the rest kept');
+    assert.equal(rows[2]![4], null, "'1\\xc3' is not an INT");
+    assert.deepEqual(JSON.parse(rows[2]![5] as string), { value: '\ufffd\ufffdA', n: '1\ufffd' }, 'PERMISSIVE keeps the raw fields');
+    assert.equal(rows[3]![3], null, 'a missing field is null');
+    assert.equal(q.lastProgress!.sources[0]!.numInputRows, 6);
+  } finally {
+    await q.stop();
+  }
+});

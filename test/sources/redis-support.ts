@@ -1,8 +1,13 @@
 // Helpers for the redis connector tests: a direct ioredis connection to the shared server on 6379 and
-// bounded waits. Keys are named with uniqueName and deleted when the test ends.
+// bounded waits, and private redis-server processes (server restarts). Keys are named with uniqueName and deleted when the test ends.
 import { Redis } from 'ioredis';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { uniqueName } from '../support/services.js';
+import { answers, uniqueName } from '../support/services.js';
+import { freePort } from './nats-support.js';
 
 export const REDIS_PORT = 6379;
 
@@ -49,5 +54,53 @@ export async function until(what: string, check: () => boolean | Promise<boolean
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await sleep(20);
+  }
+}
+
+/**
+ * A redis-server of the test's own on a free port, with an append-only file
+ * fsynced at every write in a directory that survives stop()/start(), so a
+ * SIGKILL loses nothing Redis acknowledged and the data comes back with the
+ * server. The shared server on 6379 is never stopped (other test files use it).
+ */
+export class PrivateRedisServer {
+  private proc: ChildProcess | undefined;
+  readonly dir: string;
+  port = 0;
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'spate-redis-'));
+  }
+
+  async start(): Promise<this> {
+    if (this.port === 0) this.port = await freePort();
+    this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '',
+      '--appendonly', 'yes', '--appendfsync', 'always', '--daemonize', 'no'], { stdio: 'ignore' });
+    for (let i = 0; i < 200; i++) {
+      if (await answers(this.port, 200)) return this;
+      if (this.proc.exitCode !== null) break;
+      await sleep(25);
+    }
+    throw new Error(`redis-server on port ${this.port} did not start`);
+  }
+
+  /** SIGKILLs the server (no shutdown, no save: what the append-only file holds is what comes back). */
+  async stop(): Promise<void> {
+    const p = this.proc;
+    this.proc = undefined;
+    if (p === undefined || p.exitCode !== null) return;
+    const exited = new Promise<void>((r) => p.once('exit', () => r()));
+    p.kill('SIGKILL');
+    await exited;
+  }
+
+  /** A plain client on this server; the caller quits it. */
+  client(): Redis {
+    return new Redis({ port: this.port, host: '127.0.0.1', maxRetriesPerRequest: 1 });
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
