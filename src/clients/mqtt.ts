@@ -6,7 +6,7 @@
  * `mqttVersion`). Connecting goes through withRetry (bounded backoff, then an
  * error naming host and port); credentials are masked in every message.
  */
-import mqtt, { type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type IConnackPacket, type IPublishPacket, type MqttClient } from 'mqtt';
 import { SpateError } from '../core/errors.js';
 import { SourceOptions } from '../io/options.js';
 import { redactUrl } from './redact.js';
@@ -171,7 +171,18 @@ export class MqttConnection {
       }
       client.on('error', (e) => { this.lastError = e; });
       client.on('close', () => { this.downSince ??= Date.now(); });
-      client.on('connect', () => { this.downSince = undefined; });
+      client.on('connect', (connack: IConnackPacket) => {
+        this.downSince = undefined;
+        // The library resubscribes by itself only to subscriptions made while its reconnectPeriod was on (it is
+        // off during the first connect, above): a reconnect that finds no session (a clean session, or a
+        // broker restarted without its persistence) subscribes again here, or nothing would arrive any more.
+        if (subscribe !== undefined && (o.cleanSession || o.mqttVersion < 4 || connack.sessionPresent !== true)) {
+          client.subscribe(subscribe.topic, { qos: subscribe.qos, ...(o.mqttVersion === 5 ? { rh: 1 } : {}) }, (e, grants) => {
+            if (e) this.lastError = e;
+            else if (grants?.some((g) => (g.qos as number) >= 0x80)) this.lastError = new Error(`the broker refused the subscription to '${subscribe.topic}' again after a reconnect`);
+          });
+        }
+      });
       client.options.reconnectPeriod = reconnectMs;
       this.client = client;
       this.downSince = undefined;

@@ -31,26 +31,39 @@ export async function collect(c: MqttClient, topic: string, qos: 0 | 1 | 2 = 1):
   return got;
 }
 
-/** A mosquitto of the test's own on a free port, anonymous access off, one user in a password file. */
+/**
+ * A mosquitto of the test's own on a free port: with a user and password, anonymous access off and one
+ * user in a password file; without, anonymous. With `persist`, its persistence database lives in the
+ * test's directory, so stop() (SIGTERM: mosquitto saves its sessions and queued messages) and start()
+ * again on the same port bring the sessions back, as a broker restart does.
+ */
 export class PrivateMosquitto {
   private proc: ChildProcess | undefined;
   private readonly dir: string;
   port = 0;
 
-  constructor(private readonly user: string, private readonly pass: string) {
+  constructor(private readonly user?: string, private readonly pass?: string, private readonly persist = false) {
     this.dir = mkdtempSync(join(tmpdir(), 'spate-mosq-'));
   }
 
   async start(): Promise<this> {
-    this.port = await freePort();
-    const pw = join(this.dir, 'passwd');
-    execFileSync('mosquitto_passwd', ['-b', '-c', pw, this.user, this.pass]);
-    // Started as root, mosquitto drops to its own user: it must still read the directory and the file.
-    chmodSync(this.dir, 0o755);
-    chmodSync(pw, 0o644);
-    const conf = join(this.dir, 'mosquitto.conf');
-    writeFileSync(conf, `listener ${this.port} 127.0.0.1\nallow_anonymous false\npassword_file ${pw}\npersistence false\n`);
-    this.proc = spawn('mosquitto', ['-c', conf], { stdio: 'ignore' });
+    if (this.port === 0) this.port = await freePort();
+    // Started as root, mosquitto drops to its own user: it must still read the directory and the files.
+    chmodSync(this.dir, this.persist ? 0o777 : 0o755);
+    let conf = `listener ${this.port} 127.0.0.1\n`;
+    if (this.user !== undefined) {
+      const pw = join(this.dir, 'passwd');
+      execFileSync('mosquitto_passwd', ['-b', '-c', pw, this.user, this.pass ?? '']);
+      chmodSync(pw, 0o644);
+      conf += `allow_anonymous false\npassword_file ${pw}\n`;
+    } else {
+      conf += 'allow_anonymous true\n';
+    }
+    conf += this.persist ? `persistence true\npersistence_location ${this.dir}/\n` : 'persistence false\n';
+    const file = join(this.dir, 'mosquitto.conf');
+    writeFileSync(file, conf);
+    chmodSync(file, 0o644);
+    this.proc = spawn('mosquitto', ['-c', file], { stdio: 'ignore' });
     for (let i = 0; i < 200; i++) {
       if (await answers(this.port, 200)) return this;
       if (this.proc.exitCode !== null) break;
@@ -59,14 +72,18 @@ export class PrivateMosquitto {
     throw new Error(`mosquitto on port ${this.port} did not start`);
   }
 
-  async dispose(): Promise<void> {
+  /** Stops the broker: SIGTERM (it saves its database, with `persist`) and waits for it to exit. */
+  async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const p = this.proc;
     this.proc = undefined;
-    if (p !== undefined && p.exitCode === null) {
-      const exited = new Promise<void>((r) => p.once('exit', () => r()));
-      p.kill('SIGKILL');
-      await exited;
-    }
+    if (p === undefined || p.exitCode !== null) return;
+    const exited = new Promise<void>((r) => p.once('exit', () => r()));
+    p.kill(signal);
+    await exited;
+  }
+
+  async dispose(): Promise<void> {
+    await this.stop('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
