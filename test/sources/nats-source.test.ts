@@ -210,3 +210,24 @@ test('nats: a missing stream fails the query naming the stream and how to create
     return true;
   });
 });
+
+test('nats: bad input: data that is not the JSON from_json expects gives nulls (PERMISSIVE); non-UTF-8 bytes are one row; nothing lost', { skip }, async (t) => {
+  const admin = await natsAdmin();
+  t.after(() => admin.close());
+  const s = uniqueName('BAD');
+  await createStream(t, admin, s);
+  for (const v of ['{"page":"/a","n":1}', 'not json', new Uint8Array([0xff, 0xfe, 0x41]), '', '{"page":"/b","n":"x"}']) await admin.js.publish(`${s}.v`, v);
+  const name = uniqueName('nats_bad');
+  const q = reader(s, { startingOffsets: 'earliest' })
+    .select('sequence', F.from_json(F.col('data').cast('string'), 'page STRING, n INT').alias('c'), F.length(F.col('data')).alias('len'))
+    .select('sequence', 'c.page', 'c.n', 'len')
+    .writeStream.format('memory').queryName(name).option('checkpointLocation', checkpoint(t)).start();
+  try {
+    await q.processAllAvailable();
+    assert.deepEqual(await spark.table(name).collectArrays(), [[1, '/a', 1, 19], [2, null, null, 8], [3, null, null, 3], [4, null, null, 0], [5, '/b', null, 21]]);
+    assert.equal(q.recentProgress.reduce((n, p) => n + p.numInputRows, 0), 5);
+    assert.deepEqual(q.lastProgress!.sources[0]!.endOffset, { [s]: 5 });
+  } finally {
+    await q.stop();
+  }
+});

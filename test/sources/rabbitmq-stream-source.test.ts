@@ -309,3 +309,22 @@ test('retention removed offsets below the start: failOnDataLoss fails naming the
     await q2.stop();
   }
 });
+
+test('bad input: a body that is not the JSON from_json expects gives nulls (PERMISSIVE); non-UTF-8 bytes and an empty body are one row each; nothing lost', { skip }, async (t) => {
+  const s = uniqueName('rmq_bad');
+  await createStream(s);
+  t.after(() => deleteStream(s));
+  await publish(s, ['{"page":"/a","n":1}', 'not json', new Uint8Array([0xff, 0xfe, 0x41]), '', '{"page":"/b","n":"x"}']);
+  const table = uniqueName('rmq_bad_t');
+  const q = reader(s, { startingOffsets: 'first' })
+    .select('offset', F.from_json(F.col('body').cast('string'), 'page STRING, n INT').alias('c'), F.length(F.col('body')).alias('len'))
+    .select('offset', 'c.page', 'c.n', 'len')
+    .writeStream.format('memory').queryName(table).option('checkpointLocation', ck()).start();
+  try {
+    await q.processAllAvailable();
+    assert.deepEqual(await spark.table(table).collectArrays(), [[0, '/a', 1, 19], [1, null, null, 8], [2, null, null, 3], [3, null, null, 0], [4, '/b', null, 21]]);
+    assert.equal(q.recentProgress.reduce((n, p) => n + p.numInputRows, 0), 5);
+  } finally {
+    await q.stop();
+  }
+});
