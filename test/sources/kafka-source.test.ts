@@ -464,3 +464,48 @@ kafkaTest('a deleted topic follows failOnDataLoss: an error naming its partition
     await s.stop();
   }
 });
+
+kafkaTest('the broker goes away mid-query: back within the retries the query goes on; away past them it fails naming host:port, and a restart after it returns loses and doubles nothing', async (t) => {
+  const tp = await topic('outage', 2);
+  const ck = tempDir(t);
+  const start = (name: string, retry: Record<string, number>) => reader({ subscribe: tp, startingOffsets: 'earliest', ...retry }).selectExpr('CAST(value AS STRING)')
+    .writeStream.format('memory').queryName(name).option('checkpointLocation', ck).start();
+  await produce(mock.bootstrap, tp, msgs(6, 2, 'a'));
+  const a = uniqueName('k_outage');
+  const q1 = start(a, { retries: 40, retryBackoffMs: 50, retryMaxBackoffMs: 200 });
+  try {
+    await q1.processAllAvailable();
+    assert.equal((await tableValues(a)).length, 6);
+    warnings.length = 0;
+    await mock.brokerDown();
+    try {
+      await new Promise((r) => setTimeout(r, 1500)); // the query polls the dead broker meanwhile
+    } finally {
+      await mock.brokerUp();
+    }
+    await produce(mock.bootstrap, tp, msgs(6, 2, 'b'));
+    await q1.processAllAvailable();
+    assert.equal(q1.exception(), null);
+    assert.deepEqual(await tableValues(a), [...msgs(6, 2, 'a'), ...msgs(6, 2, 'b')].map((m) => m.value).sort());
+  } finally {
+    await q1.stop();
+  }
+  const b = uniqueName('k_outage');
+  const q2 = start(b, { retries: 2, retryBackoffMs: 20 });
+  await q2.processAllAvailable();
+  await mock.brokerDown();
+  try {
+    await assert.rejects(q2.awaitTermination(), new RegExp(`Kafka at ${mock.bootstrap.replace(/\./g, '\\.')}: .* failed after 3 tries`));
+  } finally {
+    await mock.brokerUp();
+  }
+  await produce(mock.bootstrap, tp, msgs(4, 2, 'c'));
+  const c = uniqueName('k_outage');
+  const q3 = start(c, { retries: 5, retryBackoffMs: 50 });
+  try {
+    await q3.processAllAvailable();
+  } finally {
+    await q3.stop();
+  }
+  assert.deepEqual(await tableValues(c), msgs(4, 2, 'c').map((m) => m.value).sort(), 'after the restart: the new records, each once');
+});
