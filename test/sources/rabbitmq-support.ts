@@ -1,7 +1,8 @@
 /**
  * Helpers for the rabbitmq connector tests: streams and queues named per
  * test, messages published with spate's stream client or amqplib, and a
- * bounded wait. Everything talks to the shared RabbitMQ on loopback.
+ * bounded wait. Everything talks to the shared RabbitMQ on loopback unless a
+ * port says otherwise (a private node: rabbitmq-private.ts).
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { StreamConnection } from '../../src/clients/rabbitmq-stream.js';
@@ -18,8 +19,8 @@ export function streamConnection(port = STREAM_PORT): Promise<StreamConnection> 
 }
 
 /** Creates `stream` (with protocol arguments such as max-length-bytes). */
-export async function createStream(stream: string, args: Record<string, string> = {}): Promise<void> {
-  const c = await streamConnection();
+export async function createStream(stream: string, args: Record<string, string> = {}, port = STREAM_PORT): Promise<void> {
+  const c = await streamConnection(port);
   try { await c.createStream(stream, args); } finally { await c.close(); }
 }
 
@@ -29,8 +30,8 @@ export async function deleteStream(stream: string): Promise<void> {
 }
 
 /** Publishes `bodies` to `stream` and waits for every confirm. */
-export async function publish(stream: string, bodies: readonly (string | Uint8Array)[], appProps?: (i: number) => Map<string, string>): Promise<void> {
-  const c = await streamConnection();
+export async function publish(stream: string, bodies: readonly (string | Uint8Array)[], appProps?: (i: number) => Map<string, string>, port = STREAM_PORT): Promise<void> {
+  const c = await streamConnection(port);
   try {
     const want = bodies.length;
     let got = 0;
@@ -51,8 +52,8 @@ export async function publish(stream: string, bodies: readonly (string | Uint8Ar
 }
 
 /** Every body in `stream`, in order (a plain consumer from the first offset to the end). */
-export async function readStreamBodies(stream: string): Promise<string[]> {
-  const c = await streamConnection();
+export async function readStreamBodies(stream: string, port = STREAM_PORT): Promise<string[]> {
+  const c = await streamConnection(port);
   try {
     let end = 0;
     await c.subscribe(1, stream, { type: 'last' }, 1, (ch) => { end = ch.firstOffset + ch.numRecords; });
