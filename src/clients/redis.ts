@@ -251,6 +251,11 @@ export async function streamInfos(c: RedisClient, keys: readonly string[]): Prom
     const [err, reply] = res[i] ?? [new Error('no reply'), null];
     if (err) {
       if (/no such key/i.test(err.message)) return undefined;
+      if (/^WRONGTYPE/.test(err.message)) {
+        // Not an outage: another try cannot help, and the fix is the key's name.
+        throw new SpateError('REDIS_WRONG_TYPE',
+          `Key '${k}' is not a stream (${err.message}): the redis source reads stream keys (XINFO STREAM, XRANGE). Fix option 'stream.keys', or read that key another way.`);
+      }
       throw err;
     }
     return parseInfo(reply as unknown[]);

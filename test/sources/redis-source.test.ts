@@ -350,3 +350,18 @@ test('redis source: bad input: a field that is not the JSON from_json expects gi
     await q.stop();
   }
 });
+
+test('redis source: a key that is not a stream fails at once with REDIS_WRONG_TYPE naming the key (not as an outage)', { skip }, async (t) => {
+  const r = redisFor(t);
+  const key = r.keyOf('not_a_stream');
+  await r.set(key, 'x');
+  await assert.rejects(spark.read.format('redis').option('stream.keys', key).load().collectArrays(), (e: Error & { code?: string }) => {
+    assert.equal(e.code, 'REDIS_WRONG_TYPE');
+    assert.match(e.message, new RegExp(`Key '${key}' is not a stream \\(WRONGTYPE`));
+    assert.doesNotMatch(e.message, /Check that Redis is running/);
+    return true;
+  });
+  const q = spark.readStream.format('redis').option('stream.keys', key).option('retries', 3).load()
+    .writeStream.format('memory').queryName('redis_wrong_type').option('checkpointLocation', join(tempDir(t), 'ck')).start();
+  await assert.rejects(q.awaitTermination(), (e: Error) => /REDIS_WRONG_TYPE|is not a stream/.test(`${(e as { code?: string }).code} ${e.message}`) && !/tries/.test(e.message));
+});
