@@ -201,3 +201,41 @@ test('nats: a server away longer than the retries fails the query naming host:po
   await q2.stop();
   assert.deepEqual([...await values(a), ...await values(b)], ['1', '2', '3']);
 });
+
+test('nats source -> nats sink across a server SIGKILL and restart (same port and store): every message exactly once in the output stream (the duplicate window survives the restart)', { skip }, async (t) => {
+  const server = await new PrivateNatsServer().start();
+  t.after(() => server.dispose());
+  let admin = await natsAdmin(server.port);
+  t.after(() => admin.close());
+  const s = uniqueName('EO_IN');
+  const out = uniqueName('EO_OUT');
+  await admin.jsm.streams.add({ name: s, subjects: [`${s}.>`] });
+  await admin.jsm.streams.add({ name: out, subjects: [`${out}.>`], duplicate_window: 3600 * 1e9 });
+  const conn = { servers: `nats://127.0.0.1:${server.port}`, retries: 40, retryBackoffMs: 50, retryMaxBackoffMs: 200, requestTimeoutMs: 1000 };
+  const q = spark.readStream.format('nats').options(conn).option('stream', s).option('startingOffsets', 'earliest').option('maxMessagesPerTrigger', 3).load()
+    .select('data').writeStream.format('nats').options(conn).option('subject', `${out}.v`).option('checkpointLocation', checkpoint(t)).start();
+  const outValues = async (): Promise<string[]> => {
+    const info = await admin.jsm.streams.info(out);
+    const got: string[] = [];
+    for (let seq = info.state.first_seq; info.state.messages > 0 && seq <= info.state.last_seq; seq++) {
+      const m = await admin.jsm.streams.getMessage(out, { seq });
+      if (m !== null) got.push(m.string());
+    }
+    return got;
+  };
+  try {
+    await publish(admin, `${s}.v`, Array.from({ length: 10 }, (_, i) => String(i)));
+    await waitFor(async () => (await outValues()).length >= 10, 'the first 10 messages in the output');
+    await publish(admin, `${s}.v`, Array.from({ length: 10 }, (_, i) => String(10 + i)));
+    await server.stop(); // SIGKILL, likely in the middle of a batch
+    await server.start();
+    await admin.close();
+    admin = await natsAdmin(server.port);
+    await waitFor(async () => (await outValues()).length >= 20, 'all 20 messages in the output after the restart');
+    await q.processAllAvailable();
+    assert.equal(q.exception(), null);
+    assert.deepEqual(await outValues(), Array.from({ length: 20 }, (_, i) => String(i)));
+  } finally {
+    await q.stop();
+  }
+});
