@@ -188,3 +188,25 @@ test('a missing queue fails the query with an error naming it', { skip }, async 
   await assert.rejects(src.latestOffset(null, { kind: 'all' }), new RegExp(`RabbitMQ at 127.0.0.1:5672: queue '${q}' does not exist in vhost '/'`));
   await src.stop();
 });
+
+test('bad input: a body that is not the JSON from_json expects gives nulls (PERMISSIVE); non-UTF-8 bytes and an empty body are one row each; every message acked once read', { skip }, async (t) => {
+  const q = await makeQueue(t);
+  await withChannel(async (ch) => {
+    for (const b of [Buffer.from('{"page":"/a","n":1}'), Buffer.from('not json'), Buffer.from([0xff, 0xfe, 0x41]), Buffer.alloc(0), Buffer.from('{"page":"/b","n":"x"}')]) {
+      ch.sendToQueue(q, b, { persistent: true });
+    }
+    await ch.waitForConfirms();
+  });
+  const table = uniqueName('t_bad');
+  const query = spark.readStream.format('rabbitmq').option('host', '127.0.0.1').option('queue', q).load()
+    .select(F.from_json(F.col('body').cast('string'), 'page STRING, n INT').alias('c'), F.length(F.col('body')).alias('len'))
+    .select('c.page', 'c.n', 'len')
+    .writeStream.format('memory').queryName(table).option('checkpointLocation', ck()).start();
+  try {
+    await eventually(async () => { await query.processAllAvailable(); return (await spark.table(table).collectArrays()).length === 5; }, 'five rows');
+    assert.deepEqual(await spark.table(table).collectArrays(), [['/a', 1, 19], [null, null, 8], [null, null, 3], [null, null, 0], ['/b', null, 21]]);
+  } finally {
+    await query.stop();
+  }
+  assert.equal(await ready(q), 0, 'committed batches are acked');
+});
