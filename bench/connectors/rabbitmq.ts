@@ -19,7 +19,7 @@ const KEYS = 100;
 const params = { host: '127.0.0.1', port: 5552, username: 'guest', password: 'guest', vhost: '/', connectTimeoutMs: 10_000, requestTimeoutMs: 30_000 };
 const stream = `bench_rmq_${process.pid}`;
 
-interface Row { system: string; rows: number; seconds: number; cpuSeconds: number }
+interface Row { system: string; rows: number; seconds: number; cpuSeconds: number; check?: string }
 
 async function measure(system: string, fn: () => Promise<number>): Promise<Row> {
   const c0 = process.cpuUsage();
@@ -53,15 +53,20 @@ const spark = SparkSession.builder.appName('bench-rabbitmq').getOrCreate();
 
 async function spateRun(): Promise<Row> {
   const ck = mkdtempSync(join(tmpdir(), 'spate-bench-rmq-'));
+  let check = '';
   try {
-    return await measure(`spate rabbitmq stream source -> count -> noop (${PER_TRIGGER}/trigger, checkpoint on)`, async () => {
+    const row = await measure(`spate rabbitmq stream source -> count -> noop (${PER_TRIGGER}/trigger, checkpoint on)`, async () => {
       const q = spark.readStream.format('rabbitmq').option('host', '127.0.0.1').option('stream', stream)
         .option('startingOffsets', 'first').option('maxMessagesPerTrigger', PER_TRIGGER).load()
         .groupBy().agg(F.count('*').alias('n'))
         .writeStream.format('noop').outputMode('update').option('checkpointLocation', ck).trigger({ availableNow: true }).start();
       await q.awaitTermination();
+      const ms: Record<string, number> = {};
+      for (const p of q.recentProgress) for (const [k, v] of Object.entries(p.durationMs)) ms[k] = (ms[k] ?? 0) + v;
+      check = `${q.recentProgress.length} batches; ms per phase ${JSON.stringify(ms)}`;
       return q.recentProgress.reduce((s, p) => s + p.numInputRows, 0);
     });
+    return { ...row, check };
   } finally {
     rmSync(ck, { recursive: true, force: true });
   }
@@ -106,6 +111,7 @@ try {
   for (const x of results) {
     console.log(`| ${x.system} | ${x.rows} | ${x.seconds.toFixed(2)} | ${Math.round(x.rows / x.seconds)} | ${Math.round(x.rows / x.cpuSeconds)} |`);
   }
+  for (const x of results) if (x.check !== undefined) console.log(`  ${x.system}: ${x.check}`);
   const [s, p] = results;
   console.log(`spate / plain: ${((s!.rows / s!.seconds) / (p!.rows / p!.seconds)).toFixed(2)}x`);
 } finally {
