@@ -15,6 +15,7 @@ import { SpateError } from '../core/errors.js';
 import { SourceOptions } from '../io/options.js';
 import { redactSecrets, redactUrl } from './redact.js';
 import { clientMessage, redactedCause, retryPolicy, withRetry, type Endpoint, type RetryPolicy } from './retry.js';
+import { RespConnection } from './redis-resp.js';
 
 /** The ioredis connection, for the command helpers of the redis source and sink. */
 export type RedisClient = Redis;
@@ -123,6 +124,9 @@ export class RedisConnection {
   private readonly policy: RetryPolicy;
   private readonly secrets: Record<string, string>;
   private client: Redis | undefined;
+  /** The connection XRANGE pages are read on (redis-resp.ts), made on first read. */
+  private reader: RespConnection | undefined;
+  private readerConnecting: Promise<RespConnection> | undefined;
   private lastError: unknown;
   private readonly abort = new AbortController();
   /** Extra reply timeout for blocking reads. */
@@ -143,13 +147,22 @@ export class RedisConnection {
 
   /** Runs `fn` on a ready connection, with bounded retries; the final failure names host, port and `what`. */
   run<T>(what: string, fn: (client: RedisClient) => Promise<T>): Promise<T> {
+    return this.withRetries(what, () => this.ready(), () => this.drop(), fn);
+  }
+
+  /** As run, on the reading connection (XRANGE pages decoded by redis-resp.ts). */
+  read<T>(what: string, fn: (reader: RespConnection) => Promise<T>): Promise<T> {
+    return this.withRetries(what, () => this.readyReader(), () => this.dropReader(), fn);
+  }
+
+  private withRetries<C, T>(what: string, ready: () => Promise<C>, drop: () => void, fn: (client: C) => Promise<T>): Promise<T> {
     return withRetry(this.cfg.endpoint, what, async () => {
-      const c = await this.ready().catch((e: unknown) => { throw this.authError(e, what) ?? e; });
+      const c = await ready().catch((e: unknown) => { throw this.authError(e, what) ?? e; });
       try {
         return await fn(c);
       } catch (e) {
         // A failed call may leave the connection half-way (a MULTI open, a reply lost): start afresh.
-        if (!(e instanceof SpateError) && !(e instanceof Error && e.name === 'ReplyError')) this.drop();
+        if (!(e instanceof SpateError) && !(e instanceof Error && e.name === 'ReplyError')) drop();
         throw this.authError(e, what) ?? e;
       }
     }, {
@@ -157,6 +170,24 @@ export class RedisConnection {
       onRetry: (attempt, e, delayMs) => this.onRetry?.(
         `Redis at ${this.cfg.host}:${this.cfg.port}: ${what} failed (${clientMessage(e, this.secrets)}); trying again in ${delayMs} ms (retry ${attempt} of ${this.policy.retries}).`),
     });
+  }
+
+  private async readyReader(): Promise<RespConnection> {
+    if (this.reader !== undefined && this.reader.isOpen) return this.reader;
+    this.reader = undefined;
+    const { host, port, username, password, db, tls, timeoutMs } = this.cfg;
+    this.readerConnecting ??= RespConnection.connect({ host, port, username, password, db, tls, timeoutMs: timeoutMs + this.extraTimeoutMs, name: 'spate' })
+      .finally(() => { this.readerConnecting = undefined; });
+    const r = await this.readerConnecting;
+    if (this.abort.signal.aborted) { r.destroy(); throw new Error('Connection is closed.'); }
+    this.reader = r;
+    return r;
+  }
+
+  private dropReader(): void {
+    const r = this.reader;
+    this.reader = undefined;
+    r?.destroy();
   }
 
   /** Refused credentials or rights: no retry helps, and the message says what to check. */
@@ -211,6 +242,9 @@ export class RedisConnection {
   /** Closes the connection; a retry pause under way ends. */
   async close(): Promise<void> {
     this.abort.abort();
+    const r = this.reader;
+    this.reader = undefined;
+    await r?.close();
     const c = this.client;
     this.client = undefined;
     if (c === undefined) return;
@@ -222,14 +256,6 @@ export class RedisConnection {
   }
 }
 
-
-/** One stream entry as ioredis returns it: the id and the flat field/value list. */
-export type StreamEntry = [id: string, fields: string[]];
-
-/** XRANGE `key` from `start` to `end` (inclusive ids, or `(id` for exclusive), at most `count` entries. */
-export function xrange(c: RedisClient, key: string, start: string, end: string, count: number): Promise<StreamEntry[]> {
-  return c.xrange(key, start, end, 'COUNT', count) as Promise<StreamEntry[]>;
-}
 
 /** What XINFO STREAM says about a stream; undefined for a missing key. */
 export interface StreamInfo {

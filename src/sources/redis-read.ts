@@ -5,7 +5,8 @@
  * were read) shared by the streaming and the batch reads.
  */
 import { SpateError } from '../core/errors.js';
-import { xrange, type RedisClient, type RedisConnection, type StreamEntry, type StreamInfo } from '../clients/redis.js';
+import type { RedisConnection, StreamInfo } from '../clients/redis.js';
+import { FieldLayout, type EntrySink, type XrangePage } from '../clients/redis-resp.js';
 import { compareIds } from './redis-offsets.js';
 import { sourceWarning } from './source-options.js';
 
@@ -27,31 +28,31 @@ export interface RangeRead {
 
 /**
  * The entries of `key` after `afterId` (exclusive) up to `endId` (inclusive; `+` = the newest), at most
- * `max` of them, in pages of `pageSize`, each handed to `onPage` as it arrives (so it is decoded while
- * young and then dropped: holding every page until the end costs more in garbage collection than the
- * decoding itself).
+ * `max` of them, in pages of `pageSize`, each decoded into `sink` as it arrives (so its bytes are dropped
+ * while young). The next page is asked for as soon as a page has arrived whole (its last id is then
+ * known), before the page is decoded, so Redis and the network work while the decoding runs.
  */
 export async function readRange(conn: RedisConnection, key: string, afterId: string, endId: string, max: number, pageSize: number,
-  onPage: (entries: StreamEntry[]) => void): Promise<RangeRead> {
-  const request = (from: string, want: number): Promise<StreamEntry[]> => conn.run(`reading entries of stream '${key}' after ${from} (XRANGE)`,
-    (c: RedisClient) => xrange(c, key, nextId(from), endId, want));
+  sink: EntrySink): Promise<RangeRead> {
+  const request = (from: string, want: number): Promise<XrangePage> => conn.read(`reading entries of stream '${key}' after ${from} (XRANGE)`,
+    (c) => c.xrange(key, nextId(from), endId, want));
+  const layout = new FieldLayout();
   let n = 0;
   let lastId: string | undefined;
   if (max <= 0) return { count: 0, lastId };
   let want = Math.min(pageSize, max);
-  let pending: Promise<StreamEntry[]> | undefined = request(afterId, want);
+  let pending: Promise<XrangePage> | undefined = request(afterId, want);
   while (pending !== undefined) {
-    const page: StreamEntry[] = await pending;
+    const page: XrangePage = await pending;
     pending = undefined;
-    n += page.length;
-    if (page.length > 0) lastId = page[page.length - 1]![0];
-    // The next page is asked for before this one is decoded, so Redis works while the decoding runs.
-    if (page.length === want && n < max && (endId === '+' || compareIds(lastId!, endId) < 0)) {
+    n += page.count;
+    if (page.lastId !== undefined) lastId = page.lastId;
+    if (page.count === want && n < max && (endId === '+' || compareIds(lastId!, endId) < 0)) {
       want = Math.min(pageSize, max - n);
       pending = request(lastId!, want);
       pending.catch(() => undefined); // awaited next round; a decode failure below must not leave it unhandled
     }
-    if (page.length > 0) onPage(page);
+    page.decode(sink, layout);
   }
   return { count: n, lastId };
 }

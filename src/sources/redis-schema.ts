@@ -16,7 +16,7 @@ import { MapType, StringType, StructField, StructType, TimestampType, simpleStri
 import { allocValues, isTypedStorage, type PrimitiveArray, type Vector } from '../core/vector.js';
 import type { ParseMode } from '../io/options.js';
 import { BAD, textParser } from '../io/text-values.js';
-import type { StreamEntry } from '../clients/redis.js';
+import type { EntrySink } from '../clients/redis-resp.js';
 import { idMillis } from './redis-offsets.js';
 
 /** The columns of a redis stream read without a user schema. */
@@ -26,12 +26,6 @@ export const REDIS_DEFAULT_SCHEMA: StructType = StructType([
   StructField('_timestamp', TimestampType, false),
   StructField('_fields', MapType(StringType, StringType, false), false),
 ]);
-
-/** The entries of one stream key, in id order. */
-export interface KeyEntries {
-  readonly key: string;
-  readonly entries: readonly StreamEntry[];
-}
 
 type Column =
   | { readonly kind: 'id' }
@@ -89,13 +83,6 @@ export class EntryDecoder {
     this.columns.forEach((c, i) => { if (c.kind === 'field') this.fieldIndex.set(c.name, i); });
   }
 
-  /** All of `parts` as one batch. */
-  decode(parts: readonly KeyEntries[]): RecordBatch {
-    const b = this.builder();
-    for (const p of parts) b.add(p.key, p.entries);
-    return b.finish();
-  }
-
   /** A builder that takes entries page by page, so a page can be dropped as soon as it is decoded. */
   builder(): BatchBuilder {
     return new BatchBuilder(this.schema, this.columns, this.fieldIndex, this.mode);
@@ -122,6 +109,9 @@ export class BatchBuilder {
   private codes: (Int32Array | null)[];
   private readonly wantFields: boolean;
   private readonly corruptCol: number;
+  /** An _id or _timestamp column, or FAILFAST (its message names the entry): the reader decodes every id. */
+  private readonly needIds: boolean;
+  private readonly hasStream: boolean;
 
   constructor(private readonly schema: StructType, private readonly cols: readonly Column[], private readonly index: ReadonlyMap<string, number>, private readonly mode: ParseMode) {
     this.values = cols.map((_, i) => allocValues(schema.fields[i]!.dataType, 0));
@@ -133,6 +123,8 @@ export class BatchBuilder {
     this.codes = dictionary.map((d) => (d ? new Int32Array(0) : null));
     this.wantFields = cols.some((c) => c.kind === 'fields');
     this.corruptCol = cols.findIndex((c) => c.kind === 'corrupt');
+    this.needIds = mode === 'FAILFAST' || cols.some((c) => c.kind === 'id' || c.kind === 'timestamp');
+    this.hasStream = cols.some((c) => c.kind === 'stream');
   }
 
   /** Rows so far. */
@@ -178,77 +170,89 @@ export class BatchBuilder {
     this.cap = cap;
   }
 
-  /** Appends the entries of stream `key`. */
-  add(key: string, entries: readonly StreamEntry[]): void {
-    if (entries.length === 0) return;
-    this.ensure(entries.length);
+  /** Where the entries of stream `key` go, page by page (the XRANGE reader decodes straight into this builder). */
+  sinkFor(key: string): EntrySink {
     let k = this.keys.indexOf(key);
     if (k < 0) { k = this.keys.length; this.keys.push(key); }
-    const { cols, index, values, validity, set, keyCodes, wantFields, corruptCol, dicts, codes } = this;
-    let row = this.n;
-    for (let e = 0; e < entries.length; e++, row++) {
-      const entry = entries[e]!;
-      const id = entry[0];
-      const f = entry[1];
-      keyCodes[row] = k;
-      let bad = false;
-      for (let j = 0; j + 1 < f.length; j += 2) {
-        const c = index.get(f[j]!);
-        if (c === undefined) continue;
-        const col = cols[c] as Extract<Column, { kind: 'field' }>;
-        const raw = f[j + 1]!;
-        const v = col.parse(raw);
-        if (v === BAD) {
-          if (this.mode === 'FAILFAST') {
-            throw new SpateError('MALFORMED_RECORD',
-              `Stream '${key}', entry ${id}: field '${col.name}' = ${JSON.stringify(raw.length > 60 ? raw.slice(0, 60) + '…' : raw)} is not a valid ${simpleString(col.type).toUpperCase()} (mode FAILFAST). ` +
-              "Fix the entry, declare the column STRING, or use mode 'PERMISSIVE' to read it as null.");
-          }
-          bad = true;
-          if (validity[c]![row] === 1) { validity[c]![row] = 0; set[c]!--; }
-          continue;
+    const code = k;
+    const index = this.index;
+    return {
+      allFields: this.wantFields || this.corruptCol >= 0,
+      needIds: this.needIds,
+      slot: (name) => index.get(name) ?? -1,
+      entry: (id, slots, names, vals, m) => this.addEntry(code, key, id, slots, names, vals, m),
+    };
+  }
+
+  /**
+   * Appends one entry of stream `key` (key code `k`): `m` fields, field i = `vals[i]` for column `slots[i]`
+   * (-1: not a column; `names[i]` is its name when the sink asked for all fields). `id` is null when no
+   * column needs it (needIds).
+   */
+  addEntry(k: number, key: string, id: string | null, slots: Int32Array, names: readonly string[], vals: readonly string[], m: number): void {
+    if (this.n === this.cap) this.ensure(1);
+    const row = this.n;
+    const { cols, values, validity, set, wantFields, corruptCol, dicts, codes } = this;
+    this.keyCodes[row] = k;
+    let bad = false;
+    for (let i = 0; i < m; i++) {
+      const c = slots[i]!;
+      if (c < 0) continue;
+      const col = cols[c] as Extract<Column, { kind: 'field' }>;
+      const raw = vals[i]!;
+      const v = col.parse(raw);
+      if (v === BAD) {
+        if (this.mode === 'FAILFAST') {
+          throw new SpateError('MALFORMED_RECORD',
+            `Stream '${key}', entry ${id}: field '${col.name}' = ${JSON.stringify(raw.length > 60 ? raw.slice(0, 60) + '…' : raw)} is not a valid ${simpleString(col.type).toUpperCase()} (mode FAILFAST). ` +
+            "Fix the entry, declare the column STRING, or use mode 'PERMISSIVE' to read it as null.");
         }
-        if (validity[c]![row] === 0) set[c]!++;
-        validity[c]![row] = 1;
-        const dict = dicts[c];
-        if (dict !== null && dict !== undefined) {
-          let code = dict.get(v as string);
-          if (code === undefined) {
-            code = dict.size;
-            if (code >= MAX_DICTIONARY) { this.dropDictionary(c, row); (values[c] as unknown[])[row] = v; continue; }
-            dict.set(v as string, code);
-            this.dictEntries[c]!.push(v as string);
-          }
-          codes[c]![row] = code;
-          continue;
-        }
-        (values[c]! as unknown[] | Float64Array)[row] = v as never;
+        bad = true;
+        if (validity[c]![row] === 1) { validity[c]![row] = 0; set[c]!--; }
+        continue;
       }
+      if (validity[c]![row] === 0) set[c]!++;
+      validity[c]![row] = 1;
+      const dict = dicts[c];
+      if (dict !== null && dict !== undefined) {
+        let code = dict.get(v as string);
+        if (code === undefined) {
+          code = dict.size;
+          if (code >= MAX_DICTIONARY) { this.dropDictionary(c, row); (values[c] as unknown[])[row] = v; continue; }
+          dict.set(v as string, code);
+          this.dictEntries[c]!.push(v as string);
+        }
+        codes[c]![row] = code;
+        continue;
+      }
+      (values[c]! as unknown[] | Float64Array)[row] = v as never;
+    }
+    if (this.needIds) {
       for (let c = 0; c < cols.length; c++) {
         const kind = cols[c]!.kind;
         if (kind === 'id') (values[c] as unknown[])[row] = id;
-        else if (kind === 'stream') (values[c] as unknown[])[row] = key;
-        else if (kind === 'timestamp') (values[c] as Float64Array)[row] = idMillis(id) * 1000;
-      }
-      if (wantFields) {
-        const m = new Map<string, string>();
-        for (let j = 0; j + 1 < f.length; j += 2) m.set(f[j]!, f[j + 1]!);
-        for (let c = 0; c < cols.length; c++) if (cols[c]!.kind === 'fields') (values[c] as unknown[])[row] = m;
-      }
-      if (bad) {
-        if (this.mode === 'DROPMALFORMED') {
-          if (this.dropped === null) this.dropped = new Uint8Array(this.cap);
-          this.dropped[row] = 1;
-        } else if (corruptCol >= 0) {
-          const obj: Record<string, string> = {};
-          for (let j = 0; j + 1 < f.length; j += 2) obj[f[j]!] = f[j + 1]!;
-          (values[corruptCol] as unknown[])[row] = JSON.stringify(obj);
-          validity[corruptCol]![row] = 1;
-          set[corruptCol]!++;
-        }
+        else if (kind === 'timestamp') (values[c] as Float64Array)[row] = idMillis(id!) * 1000;
       }
     }
-    this.n = row;
+    if (this.hasStream) for (let c = 0; c < cols.length; c++) if (cols[c]!.kind === 'stream') (values[c] as unknown[])[row] = key;
+    if (wantFields) {
+      const fm = new Map<string, string>();
+      for (let i = 0; i < m; i++) fm.set(names[i]!, vals[i]!);
+      for (let c = 0; c < cols.length; c++) if (cols[c]!.kind === 'fields') (values[c] as unknown[])[row] = fm;
+    }
+    if (bad) {
+      if (this.mode === 'DROPMALFORMED') {
+        if (this.dropped === null) this.dropped = new Uint8Array(this.cap);
+        this.dropped[row] = 1;
+      } else if (corruptCol >= 0) {
+        const obj: Record<string, string> = {};
+        for (let i = 0; i < m; i++) obj[names[i]!] = vals[i]!;
+        (values[corruptCol] as unknown[])[row] = JSON.stringify(obj);
+        validity[corruptCol]![row] = 1;
+        set[corruptCol]!++;
+      }
+    }
+    this.n = row + 1;
   }
 
   /** Column `c` has too many distinct values for a dictionary: its rows before `row` get their strings. */

@@ -49,7 +49,7 @@ async function readRedisBatch(ctx: BatchReadContext): Promise<RecordBatch[]> {
       const b = decoder.builder();
       if (compareIds(from, to) >= 0) return b.finish();
       checkDataLoss(key, from, infos[i], pos === 'latest' ? infos[i]?.entriesAdded : undefined, opts.failOnDataLoss, new Set());
-      await readRange(conn, key, from, to, Number.MAX_SAFE_INTEGER, opts.batchSize, (page) => b.add(key, page));
+      await readRange(conn, key, from, to, Number.MAX_SAFE_INTEGER, opts.batchSize, b.sinkFor(key));
       return b.finish();
     }));
     return batches;

@@ -115,7 +115,7 @@ export class RedisStreamSource implements StreamSource {
     // Keys are read side by side (their XRANGEs share the connection's pipeline), each into its own batch.
     return Promise.all(keys.map(async (key) => {
       const b = this.decoder.builder();
-      await readRange(this.conn, key, from[key]!, to[key]!, Number.MAX_SAFE_INTEGER, this.opts.batchSize, (page) => b.add(key, page));
+      await readRange(this.conn, key, from[key]!, to[key]!, Number.MAX_SAFE_INTEGER, this.opts.batchSize, b.sinkFor(key));
       return b.finish();
     }));
   }
@@ -190,14 +190,17 @@ export class RedisStreamSource implements StreamSource {
    * over partitions in proportion to what each has; an equal share keeps a busy key from starving a quiet one).
    */
   private async takeFairly(ranges: { key: string; after: string; upTo: string }[], budget: number): Promise<{ key: string; count: number; lastId: string | undefined; batch: RecordBatch }[]> {
-    const state = ranges.map((r) => ({ ...r, builder: this.decoder.builder(), count: 0, lastId: undefined as string | undefined }));
+    const state = ranges.map((r) => {
+      const builder = this.decoder.builder();
+      return { ...r, builder, sink: builder.sinkFor(r.key), count: 0, lastId: undefined as string | undefined };
+    });
     let open = state.slice();
     let left = budget;
     while (left > 0 && open.length > 0) {
       const share = Math.max(1, Math.floor(left / open.length));
       const round = open.slice(0, Math.min(open.length, left));
       const reads = await Promise.all(round.map((r) =>
-        readRange(this.conn, r.key, r.lastId ?? r.after, r.upTo, share, this.opts.batchSize, (page) => r.builder.add(r.key, page))));
+        readRange(this.conn, r.key, r.lastId ?? r.after, r.upTo, share, this.opts.batchSize, r.sink)));
       const still: typeof open = [];
       round.forEach((r, i) => {
         const got = reads[i]!;
