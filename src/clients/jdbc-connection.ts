@@ -27,6 +27,11 @@ export interface JdbcConnection {
   queryChunks?(sql: string, size: number, onChunk: (rows: readonly (readonly unknown[])[], width: number) => void): Promise<void>;
   /** One statement for many rows of parameters (MariaDB's bulk protocol); absent where multi-row VALUES is used. */
   executeMany?(sql: string, rows: readonly (readonly unknown[])[]): Promise<number>;
+  /**
+   * PostgreSQL: `COPY t (cols) FROM STDIN` with the rows `pick` (or 0..total-1) of the columns encoded as
+   * for parameters (encodeColumn); returns the rows sent. Absent for MariaDB.
+   */
+  copyRows?(sql: string, columns: readonly (readonly unknown[])[], pick: Int32Array | null, total: number): Promise<number>;
   close(): Promise<void>;
 }
 

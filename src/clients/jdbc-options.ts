@@ -44,6 +44,8 @@ export interface JdbcReadOptions extends JdbcCommonOptions {
 export interface JdbcWriteOptions extends JdbcCommonOptions {
   readonly table: string;
   readonly batchSize: number;
+  /** PostgreSQL appends with COPY FROM STDIN (default); false = multi-row INSERT (views, rules, INSERT triggers only). */
+  readonly postgresCopy: boolean;
   readonly truncate: boolean;
   readonly cascadeTruncate: boolean;
   readonly createTableOptions: string;
@@ -139,6 +141,7 @@ export function jdbcWriteOptions(raw: Readonly<Record<string, string>>): JdbcWri
     ...c,
     table: checkTableName('dbtable', table!),
     batchSize: intSpark(o, 'batchsize', 1000, 1),
+    postgresCopy: o.bool('postgresCopy', true),
     truncate: o.bool('truncate', false),
     cascadeTruncate: o.bool('cascadeTruncate', false),
     createTableOptions: o.get('createTableOptions') ?? '',

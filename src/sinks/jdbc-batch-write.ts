@@ -18,7 +18,7 @@ import { connectJdbc, withJdbcRetry } from '../clients/jdbc-connection.js';
 import { jdbcWriteOptions, sessionStatements } from '../clients/jdbc-options.js';
 import type { BatchSaveMode } from './connector.js';
 import {
-  asJdbcClientError, checkWritable, createTableSql, customColumnTypes, describeRefusal, insertBatch, isRetryableJdbcError, jdbcDialect, keyColumns,
+  asJdbcClientError, checkWritable, copyable, createTableSql, customColumnTypes, describeRefusal, insertBatch, isRetryableJdbcError, jdbcDialect, keyColumns,
   matchTableColumns, quietly, refusedError, tableColumnNames, tableExists, writeColumns,
 } from './jdbc-write.js';
 
@@ -63,9 +63,11 @@ export async function writeJdbcTable(batches: readonly RecordBatch[], schema: St
       }
       if (create) await c.execute(createTableSql(d, o, cols, keys));
       const tableCols = create ? cols : matchTableColumns(cols, await tableColumnNames(c, o.table), o.table);
+      // Autocommit (NONE) writes batchsize rows per statement, each kept on its own: no COPY there.
+      const copy = o.isolationLevel !== 'NONE' && await copyable(c, d, o.table, o.postgresCopy);
       await beginTx();
       try {
-        await insertBatch(c, d, { table: o.table, columns: tableCols, keys, batchSize: o.batchSize }, data);
+        await insertBatch(c, d, { table: o.table, columns: tableCols, keys, batchSize: o.batchSize, copy }, data);
       } catch (e) {
         const ce = asJdbcClientError(e);
         if (isRetryableJdbcError(ce)) throw e;

@@ -23,7 +23,7 @@ import { connectJdbc, withJdbcRetry, type JdbcConnection } from '../clients/jdbc
 import { sessionStatements, type JdbcWriteOptions } from '../clients/jdbc-options.js';
 import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
 import {
-  asJdbcClientError, checkWritable, createIfMissing, createTableSql, describeRefusal, insertBatch, isRetryableJdbcError, jdbcDialect,
+  asJdbcClientError, checkWritable, copyable, createIfMissing, createTableSql, describeRefusal, insertBatch, isRetryableJdbcError, jdbcDialect,
   keyColumns, matchTableColumns, quietly, refusedError, tableColumnNames, tableExists, writeColumns, type WriteColumnSpec,
 } from './jdbc-write.js';
 
@@ -43,6 +43,8 @@ export class JdbcStreamSink implements StreamSink {
   private queryId: string | undefined;
   private conn: JdbcConnection | undefined;
   private tableCols: WriteColumnSpec[] | undefined;
+  /** Appends go by COPY (PostgreSQL table without rules, postgresCopy): decided with the table. */
+  private copy: boolean | undefined;
   private readonly abort = new AbortController();
 
   constructor(private readonly o: JdbcWriteOptions, schema: StructType, outputMode: OutputMode) {
@@ -114,6 +116,7 @@ export class JdbcStreamSink implements StreamSink {
     } else if (this.keys.length > 0 && this.o.target.dialect === 'mariadb') {
       await this.checkUniqueKey(c);
     }
+    this.copy = await copyable(c, this.dialect, this.o.table, this.o.postgresCopy);
     this.tableCols = matchTableColumns(this.cols, await tableColumnNames(c, this.o.table), this.o.table);
     return this.tableCols;
   }
@@ -160,7 +163,7 @@ export class JdbcStreamSink implements StreamSink {
         if (outputMode === 'complete') await c.execute(`DELETE FROM ${o.table}`);
         let rows: number;
         try {
-          rows = await insertBatch(c, d, { table: o.table, columns: cols, keys: this.keys, batchSize: o.batchSize }, data);
+          rows = await insertBatch(c, d, { table: o.table, columns: cols, keys: this.keys, batchSize: o.batchSize, copy: this.copy === true }, data);
         } catch (e) {
           const ce = asJdbcClientError(e);
           if (isRetryableJdbcError(ce)) throw e;

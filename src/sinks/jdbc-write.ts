@@ -183,9 +183,14 @@ export interface InsertSpec {
   /** Upsert on these (table) columns; empty = plain insert. */
   readonly keys: readonly string[];
   readonly batchSize: number;
+  /** PostgreSQL appends (no upsert keys) with COPY FROM STDIN rather than INSERT statements (option postgresCopy). */
+  readonly copy: boolean;
 }
 
-/** Inserts (or upserts) every row of `batch`, in statements of at most batchSize rows; returns the rows sent. */
+/**
+ * Inserts (or upserts) every row of `batch`, in statements of at most batchSize rows, or, for a PostgreSQL
+ * append, in one COPY FROM STDIN (values in the text form their parameters would have); returns the rows sent.
+ */
 export async function insertBatch(c: JdbcConnection, dialect: JdbcDialect, spec: InsertSpec, batch: RecordBatch): Promise<number> {
   const n = batch.numRows;
   if (n === 0) return 0;
@@ -197,6 +202,9 @@ export async function insertBatch(c: JdbcConnection, dialect: JdbcDialect, spec:
   const q = dialect.quoteIdentifier;
   const names = cols.map((s) => q(s.name)).join(', ');
   const upsert = spec.keys.length > 0 ? dialect.upsertClause(cols.map((s) => s.name), spec.keys) : '';
+  if (c.copyRows !== undefined && spec.copy && spec.keys.length === 0) {
+    return c.copyRows(`COPY ${spec.table} (${names}) FROM STDIN`, encoded, pick, total);
+  }
   const head = `INSERT INTO ${spec.table} (${names}) VALUES `;
   if (c.executeMany !== undefined) {
     // MariaDB: one single-row statement over many parameter rows (the bulk protocol).
@@ -243,6 +251,17 @@ export async function insertBatch(c: JdbcConnection, dialect: JdbcDialect, spec:
     await c.execute(sqlOf(end - start), params, { prepare: end - start === per });
   }
   return total;
+}
+
+/**
+ * Whether appends to `table` may go by COPY: PostgreSQL, option postgresCopy, and a plain or partitioned
+ * table without rules (COPY into a view fails, and COPY does not apply rules; INSERT does both).
+ */
+export async function copyable(c: JdbcConnection, dialect: JdbcDialect, table: string, enabled: boolean): Promise<boolean> {
+  if (!enabled || dialect.name !== 'postgresql' || c.copyRows === undefined) return false;
+  const r = await c.query('SELECT relkind::text, relhasrules FROM pg_class WHERE oid = to_regclass($1)', [table]);
+  const row = r.rows[0];
+  return row !== undefined && (row[0] === 'r' || row[0] === 'p') && row[1] === false;
 }
 
 /** Runs `sql` ignoring "already exists" races (two writers creating the same table at once). */

@@ -222,3 +222,59 @@ test('PostgreSQL: an unknown role is a clear AUTHENTICATION_FAILED error, not re
   await assert.rejects(people().write.format('jdbc').option('url', 'postgres://spate_no_such_role_x:pw12345@127.0.0.1:5432/test').option('dbtable', 't').save(),
     (e: unknown) => e instanceof SpateError && e.code === 'AUTHENTICATION_FAILED' && /spate_no_such_role_x/.test(e.message) && !/pw12345/.test(e.message));
 });
+
+{
+  const d = DIALECTS.find((x) => x.key === 'postgresql')!;
+  test('PostgreSQL: appends to a table go by COPY FROM STDIN and store what INSERT stores (tabs, newlines, backslashes, the text \\N, nulls, binary, arrays, timestamps); views, tables with rules and postgresCopy=false insert', { skip: d.skip }, async (t) => {
+    const viaCopy = tableName('jdbc_w_copy');
+    const viaInsert = tableName('jdbc_w_insert');
+    const log = tableName('jdbc_w_copy_log');
+    const view = tableName('jdbc_w_copy_view');
+    const fn = tableName('jdbc_w_copy_fn');
+    t.after(async () => {
+      await sql(d, `DROP VIEW IF EXISTS ${view}`);
+      await dropTables(d, viaCopy, viaInsert, log);
+      await sql(d, `DROP FUNCTION IF EXISTS ${fn}()`);
+    });
+    const rows = [
+      [1, 'plain', true, 1.5, new Uint8Array([0, 92, 9, 10, 255]), ['a', 'b\tc', null], Date.UTC(2024, 0, 5, 10, 0, 0, 123)],
+      [2, 'tab\there\nnew\rline \\ back\\slash \\N', false, -0.25, new Uint8Array([]), [], 0],
+      [3, '\\N', null, null, null, null, null],
+      [4, null, true, Number.NaN, new Uint8Array([1]), ['{"x": 1}', 'quote"d', 'comma,brace}'], -1_000],
+      [5, 'ünïcödé ✓ — ключ', false, 1e300, new Uint8Array([7, 7]), ['\\'], Date.UTC(1969, 11, 31, 23, 59, 59)],
+    ];
+    const schema = 'id INT, s STRING, b BOOLEAN, v DOUBLE, bin BINARY, arr ARRAY<STRING>, ts TIMESTAMP';
+    const mk = () => spark.createDataFrame(rows.map((r) => [...r.slice(0, 6), r[6] === null ? null : new Date(r[6] as number)]), schema);
+    // Every statement that adds rows to the tables is logged by a statement trigger: which one it was.
+    await sql(d, `CREATE TABLE ${log} (tbl TEXT, q TEXT)`,
+      `CREATE FUNCTION ${fn}() RETURNS trigger AS $$ BEGIN INSERT INTO ${log} VALUES (TG_TABLE_NAME, current_query()); RETURN NULL; END $$ LANGUAGE plpgsql`);
+    for (const tbl of [viaCopy, viaInsert]) {
+      await sql(d, `CREATE TABLE ${tbl} (id INT, s TEXT, b BOOLEAN, v FLOAT8, bin BYTEA, arr TEXT[], ts TIMESTAMP)`,
+        `CREATE TRIGGER log_it AFTER INSERT ON ${tbl} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`);
+    }
+    const write = (df: ReturnType<typeof mk>, tbl: string, opts: Record<string, string> = {}) =>
+      df.write.format('jdbc').option('url', d.url).option('dbtable', tbl).options(opts).mode('append').save();
+    await write(mk(), viaCopy);
+    await write(mk(), viaInsert, { postgresCopy: 'false', batchsize: '2' });
+    const dump = async (tbl: string) => sql(d, `SELECT id, s, b, v::text, encode(bin, 'hex'), arr::text, ts::text FROM ${tbl} ORDER BY id`);
+    const copied = await dump(viaCopy);
+    assert.deepEqual(copied, await dump(viaInsert));
+    assert.equal(copied.length, 5);
+    assert.deepEqual(copied[1]!.slice(0, 2), [2, 'tab\there\nnew\rline \\ back\\slash \\N']);
+    assert.equal(copied[2]![1], '\\N'); // the text \N, not a null
+    assert.equal(copied[3]![1], null);
+    assert.equal(copied[0]![4], '005c090aff');
+    assert.equal(copied[0]![6], '2024-01-05 10:00:00.123');
+    const statements = async (tbl: string) => (await sql(d, [`SELECT q FROM ${log} WHERE tbl = $1`, [tbl]])).map((r) => String(r[0]).split(' ')[0]);
+    assert.deepEqual(await statements(viaCopy), ['COPY']);
+    assert.deepEqual(await statements(viaInsert), ['INSERT', 'INSERT', 'INSERT']);
+    // A view (COPY cannot write one) and a table with a rule (COPY does not apply rules) get INSERTs.
+    await sql(d, `CREATE VIEW ${view} AS SELECT * FROM ${viaInsert}`);
+    await write(mk(), view);
+    assert.equal(await count(d, viaInsert), 10);
+    await sql(d, `CREATE RULE no_fives AS ON INSERT TO ${viaCopy} WHERE NEW.id = 5 DO INSTEAD NOTHING`);
+    await write(mk(), viaCopy);
+    assert.equal(await count(d, viaCopy), 9);
+    assert.deepEqual((await statements(viaCopy)).sort(), ['COPY', 'INSERT']);
+  });
+}
