@@ -17,7 +17,7 @@
  * (RedisConnection makes a new one on the next try). Reply errors (`-ERR`,
  * `-WRONGTYPE`, ...) are Errors named ReplyError, as ioredis names them.
  */
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 
 /** Where the entries of a page go: per field name a slot (-1: not wanted), then each entry. */
@@ -259,7 +259,7 @@ export class RespConnection {
   /** Connects, authenticates and selects the database; fails (with the server's reply error) when it cannot. */
   static async connect(o: RespConnectOptions): Promise<RespConnection> {
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s: Socket = o.tls ? tlsConnect({ host: o.host, port: o.port, servername: o.host }) : netConnect({ host: o.host, port: o.port });
+      const s: Socket = o.tls ? tlsConnect({ host: o.host, port: o.port, ...(isIP(o.host) === 0 ? { servername: o.host } : {}) }) : netConnect({ host: o.host, port: o.port });
       const t = setTimeout(() => { s.destroy(); reject(Object.assign(new Error('connect ETIMEDOUT'), { code: 'ETIMEDOUT' })); }, o.timeoutMs);
       s.once(o.tls ? 'secureConnect' : 'connect', () => { clearTimeout(t); s.removeListener('error', reject); resolve(s); });
       s.once('error', (e) => { clearTimeout(t); reject(e); });
@@ -344,6 +344,8 @@ export class RespConnection {
       this.start = 0;
       this.end = held + chunk.length;
     }
+    // An answer still arriving is progress: its wait starts again.
+    if (this.queue.length - this.qHead > 0) this.arm();
     try {
       this.drain();
     } catch (e) {
