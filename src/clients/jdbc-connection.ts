@@ -4,6 +4,7 @@
  * jdbc source and sink share.
  */
 import { SpateError } from '../core/errors.js';
+import type { Vector } from '../core/vector.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import { jdbcEndpoint, type JdbcTarget } from './jdbc-url.js';
 import { asJdbcClientError, isAuthJdbcError, isRetryableJdbcError, jdbcFailure } from './jdbc-errors.js';
@@ -27,11 +28,8 @@ export interface JdbcConnection {
   queryChunks?(sql: string, size: number, onChunk: (rows: readonly (readonly unknown[])[], width: number) => void): Promise<void>;
   /** One statement for many rows of parameters (MariaDB's bulk protocol); absent where multi-row VALUES is used. */
   executeMany?(sql: string, rows: readonly (readonly unknown[])[]): Promise<number>;
-  /**
-   * PostgreSQL: `COPY t (cols) FROM STDIN` with the rows `pick` (or 0..total-1) of the columns encoded as
-   * for parameters (encodeColumn); returns the rows sent. Absent for MariaDB.
-   */
-  copyRows?(sql: string, columns: readonly (readonly unknown[])[], pick: Int32Array | null, total: number): Promise<number>;
+  /** PostgreSQL: `COPY t (cols) FROM STDIN` with the first `total` rows of the columns; returns the rows sent. Absent for MariaDB. */
+  copyRows?(sql: string, columns: readonly Vector[], total: number): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -10,7 +10,9 @@
  */
 import { createRequire } from 'node:module';
 import pg from 'pg';
+import type { Vector } from '../core/vector.js';
 import type { JdbcConnection, JdbcResult } from './jdbc-connection.js';
+import { dateParam, encodeColumn, timestampParam } from './jdbc-values.js';
 import type { JdbcTarget } from './jdbc-url.js';
 import type { SyncField } from './sync-query.js';
 
@@ -76,9 +78,9 @@ export async function connectPostgres(t: JdbcTarget): Promise<JdbcConnection> {
       const r = await run(sql, params, opts?.prepare === true);
       return r.rowCount ?? 0;
     },
-    async copyRows(sql, columns, pick, total): Promise<number> {
+    async copyRows(sql, columns, total): Promise<number> {
       if (broken !== undefined) throw broken;
-      await (c.query(copyIn(sql, copyText(columns, pick, total)) as never) as unknown as Promise<void>);
+      await (c.query(copyIn(sql, copyText(columns, total)) as never) as unknown as Promise<void>);
       return total;
     },
     async close(): Promise<void> {
@@ -105,38 +107,81 @@ function copyValue(v: unknown): string {
   return COPY_SPECIAL.test(s) ? s.replace(/[\\\n\r\t]/g, (ch) => COPY_ESCAPES[ch]!) : s;
 }
 
-/** The rows (`pick` or 0..total-1) of the encoded columns as COPY text, in chunks of about 256 kB. */
-function copyText(columns: readonly (readonly unknown[])[], pick: Int32Array | null, total: number): Buffer[] {
-  const out: Buffer[] = [];
-  const width = columns.length;
-  let text = '';
-  for (let r = 0; r < total; r++) {
-    const i = pick === null ? r : pick[r]!;
-    let line = copyValue(columns[0]![i]);
-    for (let k = 1; k < width; k++) line += '\t' + copyValue(columns[k]![i]);
-    text += line + '\n';
-    if (text.length > 262_144) { out.push(Buffer.from(text, 'utf8')); text = ''; }
+/** How a column is written as COPY text: numbers, text (escaped), booleans, timestamps, dates straight from the vector; the rest as parameters would be. */
+const NUMBER = 0;
+const TEXT = 1;
+const BOOL = 2;
+const TIMESTAMP = 3;
+const DATE = 4;
+const OTHER = 5;
+
+function copyKind(v: Vector): number {
+  switch (v.type.kind) {
+    case 'int': case 'long': case 'float': case 'double': case 'decimal': return NUMBER;
+    case 'string': return TEXT;
+    case 'boolean': return BOOL;
+    case 'timestamp': return TIMESTAMP;
+    case 'date': return DATE;
+    default: return OTHER;
   }
-  if (text !== '') out.push(Buffer.from(text, 'utf8'));
-  return out;
+}
+
+/**
+ * The first `total` rows of the columns as COPY text, in chunks of about 256 kB, made as they are
+ * sent: the server parses the first chunks while the next ones are encoded. The text of each value
+ * is the text its parameter would carry (timestampParam, dateParam, String of a number, pg's own
+ * conversion of arrays and binary), escaped for COPY; \N is null.
+ */
+function* copyText(columns: readonly Vector[], total: number): Generator<Buffer> {
+  const width = columns.length;
+  const kinds = columns.map(copyKind);
+  const vals = columns.map((v, k) => (kinds[k] === OTHER ? encodeColumn(v, 'postgresql') : v.values) as ArrayLike<unknown>);
+  const valid = columns.map((v, k) => (kinds[k] === OTHER ? null : v.validity));
+  let text = '';
+  for (let i = 0; i < total; i++) {
+    for (let k = 0; k < width; k++) {
+      if (k > 0) text += '\t';
+      const m = valid[k];
+      if (m !== null && m !== undefined && m[i] === 0) { text += '\\N'; continue; }
+      const v = vals[k]![i];
+      switch (kinds[k]) {
+        case NUMBER: text += v === null || v === undefined ? '\\N' : String(v); break;
+        case TEXT: text += v === null || v === undefined ? '\\N' : copyValue(v); break;
+        case BOOL: text += v === null || v === undefined ? '\\N' : v === 1 || v === true ? 'true' : 'false'; break;
+        case TIMESTAMP: text += v === null || v === undefined ? '\\N' : timestampParam(v as number); break;
+        case DATE: text += v === null || v === undefined ? '\\N' : dateParam(v as number); break;
+        default: text += copyValue(v);
+      }
+    }
+    text += '\n';
+    if (text.length > 262_144) { yield Buffer.from(text, 'utf8'); text = ''; }
+  }
+  if (text !== '') yield Buffer.from(text, 'utf8');
 }
 
 /**
  * A pg "submittable" running `sql` (COPY ... FROM STDIN) with `chunks` as its data, through the
  * copy-in hooks of pg's client (as pg-copy-streams uses them); it is awaited like a query.
  */
-function copyIn(sql: string, chunks: readonly Buffer[]): unknown {
+function copyIn(sql: string, chunks: Iterable<Buffer>): unknown {
   let settle!: (e?: unknown) => void;
   const finished = new Promise<void>((resolve, reject) => { settle = (e) => (e === undefined ? resolve() : reject(e)); });
   let failed: unknown;
   return {
     submit(con: { query(text: string): void }): void { con.query(sql); },
-    handleCopyInResponse(con: { sendCopyFromChunk(b: Buffer): void; endCopyFrom(): void }): void {
-      for (const b of chunks) con.sendCopyFromChunk(b);
+    handleCopyInResponse(con: { sendCopyFromChunk(b: Buffer): void; endCopyFrom(): void; sendCopyFail(msg: string): void }): void {
+      try {
+        for (const b of chunks) con.sendCopyFromChunk(b);
+      } catch (e) {
+        // A value that could not be encoded: the server drops the COPY, the error is the caller's.
+        failed = e;
+        con.sendCopyFail(e instanceof Error ? e.message : String(e));
+        return;
+      }
       con.endCopyFrom();
     },
     handleCommandComplete(): void { /* the rows are in */ },
-    handleError(e: unknown): void { failed = e; settle(e); },
+    handleError(e: unknown): void { failed ??= e; settle(failed); },
     handleReadyForQuery(): void { settle(failed); },
     then(ok: () => void, bad: (e: unknown) => void): Promise<void> { return finished.then(ok, bad); },
   };

@@ -196,15 +196,15 @@ export async function insertBatch(c: JdbcConnection, dialect: JdbcDialect, spec:
   if (n === 0) return 0;
   const cols = spec.columns;
   const width = cols.length;
+  const q = dialect.quoteIdentifier;
+  const names = cols.map((s) => q(s.name)).join(', ');
+  if (c.copyRows !== undefined && spec.copy && spec.keys.length === 0) {
+    return c.copyRows(`COPY ${spec.table} (${names}) FROM STDIN`, cols.map((s) => columnVector(batch, s)), n);
+  }
   const encoded = cols.map((s) => encodeColumn(columnVector(batch, s), dialect.name));
   const pick = lastPerKey(encoded, spec.keys.map((k) => cols.findIndex((s) => s.name === k)), n);
   const total = pick === null ? n : pick.length;
-  const q = dialect.quoteIdentifier;
-  const names = cols.map((s) => q(s.name)).join(', ');
   const upsert = spec.keys.length > 0 ? dialect.upsertClause(cols.map((s) => s.name), spec.keys) : '';
-  if (c.copyRows !== undefined && spec.copy && spec.keys.length === 0) {
-    return c.copyRows(`COPY ${spec.table} (${names}) FROM STDIN`, encoded, pick, total);
-  }
   const head = `INSERT INTO ${spec.table} (${names}) VALUES `;
   if (c.executeMany !== undefined) {
     // MariaDB: one single-row statement over many parameter rows (the bulk protocol).

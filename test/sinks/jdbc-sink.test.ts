@@ -243,20 +243,21 @@ test('PostgreSQL: an unknown role is a clear AUTHENTICATION_FAILED error, not re
       [4, null, true, Number.NaN, new Uint8Array([1]), ['{"x": 1}', 'quote"d', 'comma,brace}'], -1_000],
       [5, 'ünïcödé ✓ — ключ', false, 1e300, new Uint8Array([7, 7]), ['\\'], Date.UTC(1969, 11, 31, 23, 59, 59)],
     ];
-    const schema = 'id INT, s STRING, b BOOLEAN, v DOUBLE, bin BINARY, arr ARRAY<STRING>, ts TIMESTAMP';
-    const mk = () => spark.createDataFrame(rows.map((r) => [...r.slice(0, 6), r[6] === null ? null : new Date(r[6] as number)]), schema);
+    const schema = 'id INT, s STRING, b BOOLEAN, v DOUBLE, bin BINARY, arr ARRAY<STRING>, ts TIMESTAMP, d DATE, l BIGINT';
+    const mk = () => spark.createDataFrame(rows.map((r, i) => [...r.slice(0, 6), r[6] === null ? null : new Date(r[6] as number),
+      r[6] === null ? null : new Date(r[6] as number), i === 2 ? null : 2 ** 53 - i]), schema);
     // Every statement that adds rows to the tables is logged by a statement trigger: which one it was.
     await sql(d, `CREATE TABLE ${log} (tbl TEXT, q TEXT)`,
       `CREATE FUNCTION ${fn}() RETURNS trigger AS $$ BEGIN INSERT INTO ${log} VALUES (TG_TABLE_NAME, current_query()); RETURN NULL; END $$ LANGUAGE plpgsql`);
     for (const tbl of [viaCopy, viaInsert]) {
-      await sql(d, `CREATE TABLE ${tbl} (id INT, s TEXT, b BOOLEAN, v FLOAT8, bin BYTEA, arr TEXT[], ts TIMESTAMP)`,
+      await sql(d, `CREATE TABLE ${tbl} (id INT, s TEXT, b BOOLEAN, v FLOAT8, bin BYTEA, arr TEXT[], ts TIMESTAMP, d DATE, l BIGINT)`,
         `CREATE TRIGGER log_it AFTER INSERT ON ${tbl} FOR EACH STATEMENT EXECUTE FUNCTION ${fn}()`);
     }
     const write = (df: ReturnType<typeof mk>, tbl: string, opts: Record<string, string> = {}) =>
       df.write.format('jdbc').option('url', d.url).option('dbtable', tbl).options(opts).mode('append').save();
     await write(mk(), viaCopy);
     await write(mk(), viaInsert, { postgresCopy: 'false', batchsize: '2' });
-    const dump = async (tbl: string) => sql(d, `SELECT id, s, b, v::text, encode(bin, 'hex'), arr::text, ts::text FROM ${tbl} ORDER BY id`);
+    const dump = async (tbl: string) => sql(d, `SELECT id, s, b, v::text, encode(bin, 'hex'), arr::text, ts::text, d::text, l::text FROM ${tbl} ORDER BY id`);
     const copied = await dump(viaCopy);
     assert.deepEqual(copied, await dump(viaInsert));
     assert.equal(copied.length, 5);
@@ -265,6 +266,8 @@ test('PostgreSQL: an unknown role is a clear AUTHENTICATION_FAILED error, not re
     assert.equal(copied[3]![1], null);
     assert.equal(copied[0]![4], '005c090aff');
     assert.equal(copied[0]![6], '2024-01-05 10:00:00.123');
+    assert.deepEqual(copied[0]!.slice(7), ['2024-01-05', String(2 ** 53)]);
+    assert.deepEqual(copied[2]!.slice(7), [null, null]);
     const statements = async (tbl: string) => (await sql(d, [`SELECT q FROM ${log} WHERE tbl = $1`, [tbl]])).map((r) => String(r[0]).split(' ')[0]);
     assert.deepEqual(await statements(viaCopy), ['COPY']);
     assert.deepEqual(await statements(viaInsert), ['INSERT', 'INSERT', 'INSERT']);
