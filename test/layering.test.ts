@@ -20,12 +20,14 @@ export const LAYERS: Readonly<Record<string, number>> = {
   state: 3,
   sources: 4,
   sinks: 4,
-  exec: 5,
-  plan: 6,
-  sql: 7,
-  stream: 8,
-  api: 9,
-  testing: 10,
+  expressions: 5,
+  physical: 6,
+  exec: 7,
+  plan: 7,
+  sql: 8,
+  stream: 9,
+  api: 10,
+  testing: 11,
 };
 
 /** Imports up or sideways: `from-layer -> to-layer/file`, with why. */
@@ -40,8 +42,6 @@ const DOOR_EXCEPTIONS: ReadonlyMap<string, string> = new Map([
   ['api -> sources/source.ts', 'the StreamSource contract, type only'],
   ['plan -> sources/source.ts', 'the StreamSource contract, type only'],
   ['stream -> sources/source.ts', 'the StreamSource contract the runner drives'],
-  ['exec -> sinks/sink.ts', 'OutputMode, defined with the sink contract (issue 13 item 3 moves it to a layer plan/ and exec/ share)'],
-  ['plan -> sinks/sink.ts', 'OutputMode (see exec -> sinks/sink.ts)'],
   ['stream -> sinks/sink.ts', 'the StreamSink contract the runner drives'],
   ['testing -> sources/memory-stream.ts', 'MemoryStream internals the harness drives (the door exports the class)'],
   // checkpoint/: its door exports the logs; these reach the building blocks under them.

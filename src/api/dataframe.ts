@@ -3,10 +3,11 @@ import { AnalysisException, SpateError } from '../core/errors.js';
 import { parseDurationMs } from '../core/duration.js';
 import { structToRow, toExternal, type Row } from '../core/row.js';
 import { simpleString, TimestampType, type StructType } from '../core/types.js';
-import { toStringFn } from '../exec/cast.js';
+import { toStringFn } from '../expressions/cast.js';
 import { execute } from '../exec/execute.js';
 import type { OperatorMetrics } from '../exec/operator-metrics.js';
-import { explainString } from '../plan/explain.js';
+import { logicalPlanLines } from '../plan/explain.js';
+import { explainString } from '../exec/explain.js';
 import { toArrowTable } from '../io/arrow.js';
 import type { Analyzed } from '../plan/analyzer.js';
 import { positionalColumn } from '../plan/bind-expr.js';
@@ -337,7 +338,7 @@ export class DataFrame {
   /** Prints the physical plan (and the logical one when extended). */
   explain(extended = false): void { process.stdout.write(this.explainString(extended)); }
   /** The plan explain() prints; after an action ran on this DataFrame, each node shows its rows in, rows out and time. */
-  explainString(extended = false): string { return explainString(this.plan, this.analyze().plan, extended, this.lastRun); }
+  explainString(extended = false): string { return explainString(logicalPlanLines(this.plan), this.analyze().plan, extended, this.lastRun); }
 
   /** Saves the DataFrame to files (df.write.mode('overwrite').parquet(path)). */
   get write(): DataFrameWriter {

@@ -4,7 +4,7 @@ import { AnalysisException, SpateError } from '../core/errors.js';
 import { toInternal } from '../core/row.js';
 import { LongType, NullType, StringType, StructField, StructType, widerType, type DataType } from '../core/types.js';
 import type { ExecOptions } from '../exec/execute.js';
-import type { FunctionContext } from '../exec/functions/function.js';
+import type { FunctionContext } from '../expressions/functions/function.js';
 import { microsFromDate } from '../core/datetime.js';
 import { fromArrowTable } from '../io/arrow.js';
 import { analyze, type Analyzed } from '../plan/analyzer.js';

@@ -1,6 +1,6 @@
 import type { DataType } from '../core/types.js';
 import { isTypedStorage, type PrimitiveArray, type Vector } from '../core/vector.js';
-import type { Bound } from './bound.js';
+import type { Bound } from '../expressions/bound.js';
 import type { Stage } from './compile.js';
 
 // Helpers of the whole-stage compiler (compile.ts): folding constant calls, inline forms for calls that lack one,

@@ -1,7 +1,7 @@
 import { lazyTakeBatch, sliceBatch, type RecordBatch } from '../core/batch.js';
 import type { DataType, StructType } from '../core/types.js';
 import { allocValues, isTypedStorage, sliceVector, type PrimitiveArray, type Vector } from '../core/vector.js';
-import { substituteRefs, type Bound } from './bound.js';
+import { substituteRefs, type Bound } from '../expressions/bound.js';
 import { constantValue, finishVector, isLogic, numberComparison, scratchVector, stageIsPure } from './compile-inline.js';
 
 /**

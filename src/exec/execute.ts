@@ -8,11 +8,12 @@ import { evaluate, pipelineRunner, scratchRunner, type ExecOptions } from './pip
 import { runJoin } from './join/join-exec.js';
 import { lookupJoin } from './join/lookup-join.js';
 import { runGenerate, runSplitExplode } from './generate.js';
-import type { AggregateExec, GenerateExec, JoinExec, StatefulAggregateExec, PhysicalPlan, SortExec } from './physical.js';
-import { executeNode, physicalChildren } from './operators.js';
+import type { AggregateExec, GenerateExec, JoinExec, StatefulAggregateExec, PhysicalPlan, SortExec } from '../physical/physical.js';
+import { executeNode } from './operators.js';
+import { readsStream } from '../physical/shapes.js';
 import { recordRun } from './operator-metrics.js';
 import { SpateError } from '../core/errors.js';
-import type { OutputMode } from '../sinks/sink.js';
+import type { OutputMode } from '../core/output-mode.js';
 import type { OperatorState } from './stateful/operator-state.js';
 import { runWindow, WindowScratch } from './window.js';
 import { maybeYield } from './yield.js';
@@ -76,11 +77,6 @@ async function withLookups(p: PhysicalPlan, opts: ExecOptions): Promise<Physical
     default:
       return p;
   }
-}
-
-/** True when the subtree reads a streaming source. */
-export function readsStream(p: PhysicalPlan): boolean {
-  return p.kind === 'streamScan' || physicalChildren(p).some(readsStream);
 }
 
 export function streamContext(opts: ExecOptions, operatorId: number): { state: OperatorState; mode: OutputMode } {

@@ -1,6 +1,8 @@
-import { describeNode, physicalChildren } from './operators.js';
+import { describeNode } from './operators.js';
+import { physicalChildren } from '../physical/shapes.js';
 import { runOf, type OperatorMetrics } from './operator-metrics.js';
-import type { PhysicalPlan } from './physical.js';
+import type { PhysicalPlan } from '../physical/physical.js';
+import { simpleString } from '../core/types.js';
 
 export { describeNode };
 
@@ -19,3 +21,17 @@ export function treeLines(p: PhysicalPlan, metrics?: OperatorMetrics, prefix = '
 }
 
 const formatMs = (ms: number): string => (ms >= 10 ? `${Math.round(ms)} ms` : `${ms.toFixed(2)} ms`);
+
+/**
+ * What df.explain() prints; after a run, with each node's rows in, rows out and time (`metrics`).
+ * `parsed` is the parsed logical plan's lines (plan/explain.ts), shown when `extended`.
+ */
+export function explainString(parsed: readonly string[], physical: PhysicalPlan, extended: boolean, metrics?: OperatorMetrics): string {
+  const out: string[] = [];
+  if (extended) {
+    out.push('== Parsed Logical Plan ==', ...parsed, '');
+    out.push('== Output ==', physical.schema.fields.map((f) => `${f.name}: ${simpleString(f.dataType)}`).join(', '), '');
+  }
+  out.push('== Physical Plan ==', ...treeLines(physical, metrics), '');
+  return out.join('\n') + '\n';
+}

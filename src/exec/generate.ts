@@ -1,6 +1,6 @@
 import { makeBatch, takeBatch, type RecordBatch } from '../core/batch.js';
 import { vectorFromValues, type Vector } from '../core/vector.js';
-import type { GenerateExec } from './physical.js';
+import type { GenerateExec } from '../physical/physical.js';
 import { Interner } from './split-words.js';
 
 /**

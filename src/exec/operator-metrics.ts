@@ -1,6 +1,7 @@
 import type { RecordBatch } from '../core/batch.js';
-import { describeNode, physicalChildren } from './operators.js';
-import type { PhysicalPlan } from './physical.js';
+import { describeNode } from './operators.js';
+import { physicalChildren } from '../physical/shapes.js';
+import type { PhysicalPlan } from '../physical/physical.js';
 
 /** What one node did over the runs recorded (Spark's SQL metrics of a node): output rows, batches, time with its inputs. */
 export interface NodeRun {

@@ -3,9 +3,10 @@ import { SpateError } from '../core/errors.js';
 import { distinctIndices } from '../core/hash/distinct.js';
 import type { StructType } from '../core/types.js';
 import { readFiles } from '../io/index.js';
-import { boundDisplay } from './bound.js';
+import { boundDisplay } from '../expressions/bound.js';
 import { aggregate, aggregateInputs, collectPipeline, execute, generate, join, limitBatches, sortKeys, streamContext } from './execute.js';
-import type { PhysicalPlan } from './physical.js';
+import type { PhysicalPlan } from '../physical/physical.js';
+import type { PhysicalNode } from '../physical/shapes.js';
 import { evaluate, pipelineRunner, type ExecOptions } from './pipeline.js';
 import { aggregateSessions, runSessionWindow } from './session-window.js';
 import { runSessionAggregate, sessionStateSchemas } from './stateful/session-aggregate.js';
@@ -15,8 +16,6 @@ import { observeEventTimes } from './stream-context.js';
 import { sortIndices, topKIndices } from './sort/sort-indices.js';
 import { runWindow } from './window.js';
 
-/** The physical node of kind K. */
-export type PhysicalNode<K extends PhysicalPlan['kind']> = Extract<PhysicalPlan, { kind: K }>;
 
 /** What a stateful operator keeps: Spark's short name in progress, and its state rows' key and value schemas. */
 export interface StateSpec<K extends PhysicalPlan['kind']> {
@@ -25,32 +24,16 @@ export interface StateSpec<K extends PhysicalPlan['kind']> {
 }
 
 /**
- * Everything about one physical operator kind, in one place: its children
- * and how to rebuild it over new ones, its line in explain(), how it runs,
- * and for stateful operators what state it keeps. Metrics (rows in, rows
+ * What one physical operator kind does, in one place: its line in
+ * explain(), how it runs, and for stateful operators what state it keeps
+ * (its children and how to rebuild it are its line in physical/shapes.ts). Metrics (rows in, rows
  * out, time) are taken around `execute` by the executor, for every kind.
  */
 export interface OperatorDef<K extends PhysicalPlan['kind']> {
-  readonly children: (p: PhysicalNode<K>) => readonly PhysicalPlan[];
-  readonly withChildren: (p: PhysicalNode<K>, children: readonly PhysicalPlan[]) => PhysicalNode<K>;
   readonly describe: (p: PhysicalNode<K>) => string;
   readonly execute: (p: PhysicalNode<K>, opts: ExecOptions) => Promise<RecordBatch[]>;
   /** Stateful operators only. */
   readonly state?: StateSpec<K>;
-}
-
-type Leaf = 'scan' | 'streamScan' | 'fileScan' | 'dataSourceScan';
-type Unary = Exclude<PhysicalPlan['kind'], Leaf | 'union' | 'join' | 'sessionAggregate'>;
-
-const leaf = <K extends Leaf>(): Pick<OperatorDef<K>, 'children' | 'withChildren'> => ({ children: () => [], withChildren: (p) => p });
-const unary = <K extends Unary>(): Pick<OperatorDef<K>, 'children' | 'withChildren'> => ({
-  children: (p) => [(p as { child: PhysicalPlan }).child],
-  withChildren: (p, kids) => ({ ...p, child: only(kids, 'unary') }),
-});
-
-function only(kids: readonly PhysicalPlan[], kind: string): PhysicalPlan {
-  if (kids.length !== 1) throw new SpateError('INTERNAL_ERROR', `A ${kind} node takes one child, got ${kids.length}.`);
-  return kids[0]!;
 }
 
 const cols = (names: readonly string[]): string => `[${names.join(', ')}]`;
@@ -62,12 +45,10 @@ const names = (s: StructType): string => cols(s.fields.map((f) => f.name));
  */
 export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> } = {
   scan: {
-    ...leaf(),
     describe: (p) => `LocalTableScan ${names(p.schema)}`,
     execute: async (p) => [...p.batches],
   },
   streamScan: {
-    ...leaf(),
     describe: (p) => `StreamingRelation ${p.description} ${names(p.schema)}`,
     execute: async (p, opts) => {
       const data = opts.stream?.inputs.get(p.relationId);
@@ -76,32 +57,26 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     },
   },
   fileScan: {
-    ...leaf(),
     describe: (p) => `FileScan ${p.format} ${names(p.schema)} Location: [${p.paths.join(', ')}]`,
     execute: async (p, opts) => (await readFiles(p.format, p.paths, p.options, p.schema, { timeZone: opts.timeZone })).batches,
   },
   dataSourceScan: {
-    ...leaf(),
     describe: (p) => `Scan ${p.description} ${names(p.schema)}`,
     execute: (p) => p.read(),
   },
   project: {
-    ...unary(),
     describe: (p) => `*Project ${cols(p.exprs.map((e, i) => { const d = boundDisplay(e); const n = p.schema.fields[i]!.name; return d === n ? d : `${d} AS ${n}`; }))}`,
     execute: pipeline,
   },
   filter: {
-    ...unary(),
     describe: (p) => `*Filter ${boundDisplay(p.condition)}`,
     execute: pipeline,
   },
   generate: {
-    ...unary(),
     describe: (p) => `Generate ${p.outer ? 'outer ' : ''}${p.position ? 'posexplode' : 'explode'}(${boundDisplay(p.input)})`,
     execute: async (p, opts) => (await execute(p.child, opts)).map((b) => generate(p, b, opts)),
   },
   aggregate: {
-    ...unary(),
     describe: (p) => `HashAggregate(keys=${cols(p.keys.map(boundDisplay))}, functions=${cols(p.aggs.map((a) => a.display))})`,
     execute: async (p, opts) => {
       if (p.child.kind === 'sessionWindow' && p.child.mergeKeys !== null) {
@@ -111,7 +86,6 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     },
   },
   statefulAggregate: {
-    ...unary(),
     describe: (p) => `StatefulAggregate(keys=${cols(p.keys.map(boundDisplay))}, functions=${cols(p.aggs.map((a) => a.display))}, state=${p.operatorId})`,
     execute: async (p, opts) => {
       const s = streamContext(opts, p.operatorId);
@@ -120,12 +94,6 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     state: { name: 'stateStoreSave', schemas: aggregateStateSchemas },
   },
   sessionAggregate: {
-    children: (p) => [p.child],
-    withChildren: (p, kids) => {
-      const child = only(kids, p.kind);
-      if (child.kind !== 'sessionWindow') throw new SpateError('INTERNAL_ERROR', `A sessionAggregate node reads a sessionWindow node, got ${child.kind}.`);
-      return { ...p, child };
-    },
     describe: (p) => `SessionWindowStateStoreSave(keys=${cols(p.keys.map(boundDisplay))}, functions=${cols(p.aggs.map((a) => a.display))}, state=${p.operatorId})`,
     execute: async (p, opts) => {
       const s = streamContext(opts, p.operatorId);
@@ -134,7 +102,6 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     state: { name: 'sessionWindowStateStoreSaveExec', schemas: sessionStateSchemas },
   },
   streamingDedup: {
-    ...unary(),
     describe: (p) => `StreamingDeduplicate ${cols(p.keys.map((k) => p.schema.fields[k]!.name))}, state=${p.operatorId}`,
     execute: async (p, opts) => {
       const s = streamContext(opts, p.operatorId);
@@ -144,7 +111,6 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     state: { name: 'dedupe', schemas: dedupStateSchemas },
   },
   sort: {
-    ...unary(),
     describe: (p) => `Sort ${cols(p.orders.map((o) => `${boundDisplay(o.expr)} ${o.ascending ? 'ASC' : 'DESC'} NULLS ${o.nullsFirst ? 'FIRST' : 'LAST'}`))}`,
     execute: async (p, opts) => {
       const all = concatBatches(p.schema, await execute(p.child, opts));
@@ -152,7 +118,6 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     },
   },
   limit: {
-    ...unary(),
     describe: (p) => (p.offset > 0 ? `GlobalLimit ${p.limit}, offset ${p.offset}` : `GlobalLimit ${p.limit}`),
     execute: async (p, opts) => {
       if (p.child.kind === 'sort') {
@@ -167,7 +132,6 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     },
   },
   dedup: {
-    ...unary(),
     describe: (p) => `Deduplicate ${cols(p.keys.map((k) => p.schema.fields[k]!.name))}`,
     execute: async (p, opts) => {
       const all = concatBatches(p.schema, await execute(p.child, opts));
@@ -175,17 +139,10 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     },
   },
   union: {
-    children: (p) => p.children,
-    withChildren: (p, kids) => ({ ...p, children: kids }),
     describe: () => 'Union',
     execute: async (p, opts) => (await Promise.all(p.children.map((c) => execute(c, opts)))).flat().map((b) => ({ ...b, schema: p.schema })),
   },
   join: {
-    children: (p) => [p.left, p.right],
-    withChildren: (p, kids) => {
-      if (kids.length !== 2) throw new SpateError('INTERNAL_ERROR', `A join node takes two children, got ${kids.length}.`);
-      return { ...p, left: kids[0]!, right: kids[1]! };
-    },
     describe: (p) => {
       const keys = p.leftKeys.map((l, i) => `${boundDisplay(l)} = ${boundDisplay(p.rightKeys[i]!)}`);
       const kind = p.leftKeys.length > 0 ? 'HashJoin' : 'NestedLoopJoin';
@@ -194,7 +151,6 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     execute: join,
   },
   watermark: {
-    ...unary(),
     describe: (p) => `EventTimeWatermark ${p.schema.fields[p.column]!.name}, ${p.delayMs} ms`,
     execute: async (p, opts) => {
       const input = await execute(p.child, opts);
@@ -204,12 +160,10 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     },
   },
   window: {
-    ...unary(),
     describe: (p) => `Window(${boundDisplay(p.time)}, ${p.windowMicros / 1000} ms, slide ${p.slideMicros / 1000} ms)`,
     execute: async (p, opts) => (await execute(p.child, opts)).map((b) => runWindow(p, b, evaluate(p, 'time', [p.time], b, opts)[0]!)),
   },
   sessionWindow: {
-    ...unary(),
     describe: (p) => `SessionWindow(${boundDisplay(p.time)}, gap ${'micros' in p.gap ? `${p.gap.micros / 1000} ms` : boundDisplay(p.gap.expr)}${p.mergeKeys ? `, merge by ${cols(p.mergeKeys.map(boundDisplay))}` : ''})`,
     execute: async (p, opts) => runSessionWindow(p, await execute(p.child, opts), opts),
   },
@@ -234,16 +188,6 @@ function operatorOf(p: PhysicalPlan): OperatorDef<PhysicalPlan['kind']> {
 /** Runs one node as its entry says (execute.ts wraps this with metrics). */
 export function executeNode(p: PhysicalPlan, opts: ExecOptions): Promise<RecordBatch[]> {
   return operatorOf(p).execute(p as never, opts);
-}
-
-/** A node's children, in order. */
-export function physicalChildren(p: PhysicalPlan): readonly PhysicalPlan[] {
-  return operatorOf(p).children(p as never);
-}
-
-/** The same node over new children (same count and order as physicalChildren). */
-export function withChildren(p: PhysicalPlan, children: readonly PhysicalPlan[]): PhysicalPlan {
-  return operatorOf(p).withChildren(p as never, children);
 }
 
 /** One line describing a physical node, as explain() shows it. `*` marks nodes fused into a generated loop. */

@@ -1,9 +1,9 @@
 import { makeBatch, sliceBatch, type RecordBatch } from '../core/batch.js';
 import { StructField, StructType, TimestampType } from '../core/types.js';
 import { vectorFromValues, type Vector } from '../core/vector.js';
-import type { Bound } from './bound.js';
+import type { Bound } from '../expressions/bound.js';
 import { compilePipeline, type CompiledPipeline, type Stage } from './compile.js';
-import { evalRow } from './interpret.js';
+import { evalRow } from '../expressions/interpret.js';
 import type { OperatorMetrics } from './operator-metrics.js';
 import type { StreamExecContext } from './stream-context.js';
 

@@ -4,9 +4,9 @@ import { SpateError } from '../core/errors.js';
 import { KeyIndex } from '../core/hash/index.js';
 import { IntegerType, StructField, StructType, TimestampType, type DataType } from '../core/types.js';
 import { nullVector, takeVector, type Vector } from '../core/vector.js';
-import type { Bound } from './bound.js';
+import { refersTo } from '../expressions/bound.js';
 import { evaluate, pipelineRunner, type ExecOptions } from './pipeline.js';
-import type { AggregateExec, SessionWindowExec } from './physical.js';
+import type { AggregateExec, SessionWindowExec } from '../physical/physical.js';
 import { sortIndices } from './sort/sort-indices.js';
 
 /** The rows of a batch that have a session (an index into the batch each), with each one's own [start, end]. */
@@ -182,14 +182,4 @@ export function aggregateSessions(plan: AggregateExec & { child: SessionWindowEx
   ]);
   const finish = pipelineRunner(plan, 'main', virtualSchema, [{ kind: 'project', exprs: plan.output }], opts);
   return finish(makeBatch(virtualSchema, [...keys, ...accs.map((a) => a.evaluate(m.count))], m.count));
-}
-
-/** True when the expression reads input column `index`. */
-export function refersTo(b: Bound, index: number): boolean {
-  switch (b.kind) {
-    case 'ref': return b.index === index;
-    case 'lit': return false;
-    case 'call': return b.args.some((a) => refersTo(a, index));
-    case 'case': return b.branches.some(([w, t]) => refersTo(w, index) || refersTo(t, index)) || (b.otherwise !== null && refersTo(b.otherwise, index));
-  }
 }

@@ -1,5 +1,5 @@
 import type { RecordBatch } from '../core/batch.js';
-import type { OutputMode } from '../sinks/sink.js';
+import type { OutputMode } from '../core/output-mode.js';
 import type { OperatorState } from './stateful/operator-state.js';
 
 /** What one micro-batch of a streaming query executes with. */

@@ -1,6 +1,6 @@
 import { lazyTakeBatch, makeBatch, type RecordBatch } from '../core/batch.js';
 import { allocValues, gatherInto, isTypedStorage, lazyVector, takeVector, type PrimitiveArray, type Vector } from '../core/vector.js';
-import type { WindowExec } from './physical.js';
+import type { WindowExec } from '../physical/physical.js';
 
 /**
  * The windows of each row (Spark's TimeWindow): with w = window length, s =

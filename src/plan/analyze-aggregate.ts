@@ -1,11 +1,11 @@
 import { AnalysisException } from '../core/errors.js';
-import { boundDisplay, type Bound } from '../exec/bound.js';
-import { argInfo, castTo } from '../exec/functions/index.js';
-import type { FunctionContext } from '../exec/functions/function.js';
-import { isAggregateName, lookupAggregate } from '../exec/aggregate/registry.js';
-import { fieldsMinMaxApplies, structMinMax } from '../exec/aggregate/min-max-struct.js';
+import { boundDisplay, type Bound } from '../expressions/bound.js';
+import { argInfo, castTo } from '../expressions/functions/index.js';
+import type { FunctionContext } from '../expressions/functions/function.js';
+import { isAggregateName, lookupAggregate } from '../expressions/aggregate/registry.js';
+import { fieldsMinMaxApplies, structMinMax } from '../expressions/aggregate/min-max-struct.js';
 import type { StructType } from '../core/types.js';
-import type { AggregateCall } from '../exec/physical.js';
+import type { AggregateCall } from '../physical/physical.js';
 import type { Analyzed } from './analyzer.js';
 import { attrsToSchema, type Attr } from './attributes.js';
 import { bindExpr, exprName, isPositional, type BindScope } from './bind-expr.js';

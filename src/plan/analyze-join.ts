@@ -1,8 +1,8 @@
 import { AnalysisException } from '../core/errors.js';
 import { BooleanType, simpleString, widerType } from '../core/types.js';
-import { boundDisplay, type Bound } from '../exec/bound.js';
-import { callScalar, castTo } from '../exec/functions/index.js';
-import type { FunctionContext } from '../exec/functions/function.js';
+import { boundDisplay, type Bound } from '../expressions/bound.js';
+import { callScalar, castTo } from '../expressions/functions/index.js';
+import type { FunctionContext } from '../expressions/functions/function.js';
 import type { Analyzed } from './analyzer.js';
 import { attrsToSchema, passThrough, resolveColumn, type Attr } from './attributes.js';
 import { bindExpr } from './bind-expr.js';

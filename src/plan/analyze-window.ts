@@ -1,11 +1,11 @@
 import { parseDurationMicros } from '../core/duration.js';
 import { AnalysisException } from '../core/errors.js';
 import { BooleanType, LongType, StructField, StructType, TimestampType, simpleString } from '../core/types.js';
-import { boundDisplay, type Bound } from '../exec/bound.js';
-import type { PhysicalPlan } from '../exec/physical.js';
-import { castTo } from '../exec/functions/index.js';
-import type { FunctionContext } from '../exec/functions/function.js';
-import { evalConstant } from '../exec/interpret.js';
+import { boundDisplay, type Bound } from '../expressions/bound.js';
+import type { PhysicalPlan } from '../physical/physical.js';
+import { castTo } from '../expressions/functions/index.js';
+import type { FunctionContext } from '../expressions/functions/function.js';
+import { evalConstant } from '../expressions/interpret.js';
 import type { Analyzed } from './analyzer.js';
 import { attrsToSchema, type Attr } from './attributes.js';
 import { bindExpr, positionalColumn } from './bind-expr.js';

@@ -1,10 +1,10 @@
 import { AnalysisException } from '../core/errors.js';
 import { BooleanType, IntegerType, StructType, StructField, simpleString, widerType, type DataType } from '../core/types.js';
-import { boundDisplay, type Bound, type BoundRef } from '../exec/bound.js';
-import { castTo } from '../exec/functions/index.js';
-import type { FunctionContext } from '../exec/functions/function.js';
-import type { GenerateExec, PhysicalPlan } from '../exec/physical.js';
-import { plainSplitSeparator } from '../exec/functions/string-regex.js';
+import { boundDisplay, type Bound, type BoundRef } from '../expressions/bound.js';
+import { castTo } from '../expressions/functions/index.js';
+import type { FunctionContext } from '../expressions/functions/function.js';
+import type { GenerateExec, PhysicalPlan } from '../physical/physical.js';
+import { plainSplitSeparator } from '../expressions/functions/string-regex.js';
 import { analyzeAggregate, containsAggregate } from './analyze-aggregate.js';
 import { analyzeJoin } from './analyze-join.js';
 import { extractWindow } from './analyze-window.js';

@@ -2,11 +2,11 @@ import { AnalysisException } from '../core/errors.js';
 import {
   BooleanType, IntegerType, StructField, StructType, simpleString, widerType, type DataType,
 } from '../core/types.js';
-import { boundDisplay, isFoldable, type Bound } from '../exec/bound.js';
-import { callScalar, castTo } from '../exec/functions/index.js';
-import type { FunctionContext } from '../exec/functions/function.js';
-import { evalConstant } from '../exec/interpret.js';
-import { isAggregateName } from '../exec/aggregate/registry.js';
+import { boundDisplay, isFoldable, type Bound } from '../expressions/bound.js';
+import { callScalar, castTo } from '../expressions/functions/index.js';
+import type { FunctionContext } from '../expressions/functions/function.js';
+import { evalConstant } from '../expressions/interpret.js';
+import { isAggregateName } from '../expressions/aggregate/registry.js';
 import { resolveColumn, splitName, type Attr } from './attributes.js';
 import type { Expr } from './expr.js';
 import { GENERATORS } from './generators.js';

@@ -1,7 +1,7 @@
 import { AnalysisException } from '../core/errors.js';
-import type { OutputMode } from '../sinks/sink.js';
-import { physicalChildren, withChildren, type PhysicalPlan } from '../exec/physical.js';
-import { readsStream } from '../exec/execute.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { PhysicalPlan } from '../physical/physical.js';
+import { physicalChildren, readsStream, withChildren } from '../physical/shapes.js';
 import { checkStreamingSessionWindows, toSessionAggregate } from './analyze-session-window.js';
 
 /** A stateful operator of a streaming plan, with the id its state lives under (`state/<id>/`). */

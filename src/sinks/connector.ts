@@ -1,6 +1,7 @@
 import type { RecordBatch } from '../core/batch.js';
 import type { StructType } from '../core/types.js';
-import type { OutputMode, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { StreamSink } from './sink.js';
 
 /** df.write's save modes, as Spark's. */
 export type BatchSaveMode = 'error' | 'errorifexists' | 'overwrite' | 'append' | 'ignore';

@@ -3,7 +3,8 @@ import { formatTimestamp } from '../core/datetime.js';
 import { showString } from '../core/format/show.js';
 import { SourceOptions } from '../io/options.js';
 import { getZone } from '../core/time-zone.js';
-import type { OutputMode, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { StreamSink } from './sink.js';
 
 /** Where the console sink prints: anything with a `write(text)` (process.stdout, a test's collector). */
 export interface ConsoleOut {

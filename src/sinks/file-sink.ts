@@ -13,7 +13,8 @@ import { encodeCsv, encodeJson, encodeText } from '../io/text-formats-write.js';
 import { encodeParquet } from '../io/parquet-write.js';
 import type { FileFormat } from '../io/read.js';
 import { FileSinkLog, sinkFileStatus, type SinkFileStatus } from './file-sink-log.js';
-import type { OutputMode, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { StreamSink } from './sink.js';
 
 /** The formats the file sink writes. */
 export const FILE_SINK_FORMATS: readonly FileFormat[] = ['parquet', 'json', 'csv', 'text'];

@@ -1,5 +1,6 @@
 import type { RecordBatch } from '../core/batch.js';
-import type { OutputMode, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { StreamSink } from './sink.js';
 
 /** The user's function behind `foreachBatch`: the batch's rows and its id (the deduplication key across restarts). */
 export type ForeachBatchFunction = (batch: RecordBatch, batchId: number) => Promise<void> | void;

@@ -2,7 +2,8 @@ import type { RecordBatch } from '../core/batch.js';
 import type { Row } from '../core/row.js';
 import { toExternal } from '../core/row.js';
 import { getValue } from '../core/vector.js';
-import type { OutputMode, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { StreamSink } from './sink.js';
 
 /**
  * Spark's ForeachWriter: per partition and epoch (batch id), `open` is called

@@ -7,10 +7,11 @@ import type { KnownOptions } from '../core/known-options.js';
 import { ConsoleSink, type ConsoleOut } from './console-sink.js';
 import { FileSink, FILE_SINK_FORMATS } from './file-sink.js';
 import { MemorySink, memoryTables } from './memory-sink.js';
-import type { OutputMode, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { StreamSink } from './sink.js';
 import { CONNECTOR_SINKS } from './connectors.js';
 
-export type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
+export type { SinkQueryInfo, StreamSink } from './sink.js';
 export { ConsoleSink, consoleBatchText, type ConsoleOut } from './console-sink.js';
 export { MemorySink, memoryTables } from './memory-sink.js';
 export { FileSink, FILE_SINK_FORMATS } from './file-sink.js';

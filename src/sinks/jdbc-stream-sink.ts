@@ -21,7 +21,8 @@ import type { RecordBatch } from '../core/batch.js';
 import type { StructType } from '../core/types.js';
 import { connectJdbc, withJdbcRetry, type JdbcConnection } from '../clients/jdbc-connection.js';
 import { sessionStatements, type JdbcWriteOptions } from '../clients/jdbc-options.js';
-import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { SinkQueryInfo, StreamSink } from './sink.js';
 import {
   asJdbcClientError, checkWritable, copyable, createIfMissing, createTableSql, describeRefusal, insertBatch, isRetryableJdbcError, jdbcDialect,
   keyColumns, matchTableColumns, quietly, refusedError, tableColumnNames, tableExists, writeColumns, type WriteColumnSpec,

@@ -20,7 +20,8 @@ import { SourceOptions } from '../io/options.js';
 import { boolOption, intOption } from '../sources/source-options.js';
 import type { StructType } from '../core/types.js';
 import type { BatchWriteContext, ConnectorSinkContext, SinkProvider } from './connector.js';
-import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { SinkQueryInfo, StreamSink } from './sink.js';
 import { recordLayout, requests, toMessages, type RecordLayout } from './kafka-records.js';
 import { lastCommittedBatch, markerMessage } from './kafka-commit-marker.js';
 

@@ -1,6 +1,7 @@
 import { concatBatches, emptyBatch, type RecordBatch } from '../core/batch.js';
 import { StructType } from '../core/types.js';
-import type { OutputMode, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { StreamSink } from './sink.js';
 
 /** One committed batch's rows. */
 interface AddedData {

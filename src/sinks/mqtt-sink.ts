@@ -5,7 +5,8 @@ import { SourceOptions } from '../io/options.js';
 import { MqttConnection, mqttConnectOptions, type MqttConnectOptions } from '../clients/mqtt.js';
 import { withRetry } from '../clients/retry.js';
 import type { BatchWriteContext, ConnectorSinkContext, SinkProvider } from './connector.js';
-import type { OutputMode, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { StreamSink } from './sink.js';
 
 const WHO = 'mqtt sink';
 

@@ -5,7 +5,8 @@ import { SourceOptions } from '../io/options.js';
 import { NatsClient, natsConnectOptions, type NatsConnectOptions } from '../clients/nats.js';
 import type { BatchWriteContext, ConnectorSinkContext, SinkProvider } from './connector.js';
 import { natsMessages, natsRowLayout, type NatsRowLayout } from './nats-sink-rows.js';
-import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { SinkQueryInfo, StreamSink } from './sink.js';
 
 const WHO = 'nats sink';
 

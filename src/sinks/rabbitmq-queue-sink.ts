@@ -4,7 +4,8 @@ import { rabbitEndpoint, type RabbitConnectionOptions } from '../clients/rabbitm
 import { AmqpConnection, isRetryableAmqpError, type AmqpPublishOptions, type ConfirmChannel } from '../clients/rabbitmq-amqp.js';
 import { withRetry, type Endpoint } from '../clients/retry.js';
 import { rowBodies, rowProps, type RabbitSinkColumns } from './rabbitmq-sink-options.js';
-import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { SinkQueryInfo, StreamSink } from './sink.js';
 
 export interface ExchangeTarget {
   readonly exchange: string;

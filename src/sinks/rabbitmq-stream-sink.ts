@@ -5,7 +5,8 @@ import { encodeMessage } from '../clients/rabbitmq-message.js';
 import { StreamConnection, isRetryableStreamError, STREAM_CODES } from '../clients/rabbitmq-stream.js';
 import { withRetry, type Endpoint } from '../clients/retry.js';
 import { rowBodies, rowProps, type RabbitSinkColumns } from './rabbitmq-sink-options.js';
-import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { SinkQueryInfo, StreamSink } from './sink.js';
 
 /** Publishing ids are batchId * 2^32 + row + 1: increasing across batches and rows, as the broker's deduplication needs. */
 const ROWS_PER_BATCH = 2n ** 32n;

@@ -3,7 +3,8 @@ import { SpateError } from '../core/errors.js';
 import { RedisConnection, type RedisClient } from '../clients/redis.js';
 import type { BatchWriteContext, ConnectorSinkContext, SinkProvider } from './connector.js';
 import { checkStreamKeys, parseRedisSinkOptions, RowEncoder, type RedisSinkOptions } from './redis-writer.js';
-import type { OutputMode, SinkQueryInfo, StreamSink } from './sink.js';
+import type { OutputMode } from '../core/output-mode.js';
+import type { SinkQueryInfo, StreamSink } from './sink.js';
 
 /** EXEC of a large batch runs every command at once: its reply may take longer than the connect timeout. */
 const EXEC_EXTRA_TIMEOUT_MS = 60_000;

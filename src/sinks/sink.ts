@@ -1,6 +1,5 @@
 import type { RecordBatch } from '../core/batch.js';
-
-export type OutputMode = 'append' | 'update' | 'complete';
+import type { OutputMode } from '../core/output-mode.js';
 
 /**
  * A streaming sink. `addBatch` gets the rows a micro-batch produced under

@@ -1,6 +1,7 @@
 import { SpateError } from '../core/errors.js';
-import { explainString } from '../plan/explain.js';
-import type { PhysicalPlan } from '../exec/physical.js';
+import { logicalPlanLines } from '../plan/explain.js';
+import { explainString } from '../exec/explain.js';
+import type { PhysicalPlan } from '../physical/physical.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import { MicroBatchExecution, type MicroBatchConfig } from './micro-batch-execution.js';
 import type { StreamExecution } from './stream-execution.js';
@@ -135,6 +136,6 @@ export class StreamingQuery {
   /** What explain() prints. */
   explainString(extended = false): string {
     const totals = this.execution.operatorTotals;
-    return explainString(this.logical, this.physical, extended, totals.size > 0 ? totals : undefined);
+    return explainString(logicalPlanLines(this.logical), this.physical, extended, totals.size > 0 ? totals : undefined);
   }
 }

@@ -25,7 +25,7 @@ const SRC = new URL('../../src/', import.meta.url).pathname;
  * rules above), or the codes they can throw, which must be in the list too.
  */
 const DYNAMIC_CODE_SITES: ReadonlyMap<string, { readonly why: string; readonly codes?: readonly string[] }> = new Map([
-  ['exec/functions/checks.ts', { why: 'runtimeError(code, message): its callers pass literal codes (helper rule)' }],
+  ['expressions/functions/checks.ts', { why: 'runtimeError(code, message): its callers pass literal codes (helper rule)' }],
   ['clients/retry.ts', { why: "opts.code ?? 'SERVICE_UNAVAILABLE': callers pass { code: 'X' } (code-line rule)" }],
   ['clients/sync-query.ts', { why: "const code = auth ? 'AUTHENTICATION_FAILED' : 'JDBC_QUERY_FAILED' (code-line rule)" }],
   ['clients/rabbitmq.ts', {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { castFunction, formatDouble, formatFloat, toStringFn } from '../../src/exec/cast.js';
-import { castTo } from '../../src/exec/functions/bind.js';
+import { castFunction, formatDouble, formatFloat, toStringFn } from '../../src/expressions/cast.js';
+import { castTo } from '../../src/expressions/functions/bind.js';
 import { parseDate, parseTimestamp } from '../../src/core/datetime.js';
 import {
   ArrayType, BinaryType, BooleanType, DateType, DecimalType, DoubleType, FloatType, IntegerType, LongType, MapType, NullType,

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import '../../src/exec/functions/index.js';
-import { callScalar, castTo } from '../../src/exec/functions/index.js';
+import '../../src/expressions/functions/index.js';
+import { callScalar, castTo } from '../../src/expressions/functions/index.js';
 import { compilePipeline, type Stage } from '../../src/exec/compile.js';
 import { interpretPipeline } from '../../src/exec/pipeline.js';
-import type { Bound } from '../../src/exec/bound.js';
+import type { Bound } from '../../src/expressions/bound.js';
 import { batchFromRows, batchToRows } from '../../src/core/batch.js';
 import { BooleanType, DoubleType, IntegerType, StringType, StructField, StructType } from '../../src/core/types.js';
 

@@ -1,12 +1,13 @@
-// The operator registry (exec/operators.ts): one entry per physical kind, whose children and withChildren
-// agree, and the metrics every node that runs on its own reports (rows in, rows out, time) in explain()
+// The operator registry (exec/operators.ts, with each kind's shape in physical/shapes.ts): one entry per
+// physical kind, whose children and withChildren agree, and the metrics every node that runs on its own reports (rows in, rows out, time) in explain()
 // after a run and in streaming progress.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SparkSession, functions as F } from '../../src/index.js';
 import { MemoryStream } from '../../src/testing/index.js';
-import { OPERATORS, describeNode, physicalChildren, stateSpecOf, withChildren } from '../../src/exec/operators.js';
-import type { PhysicalPlan } from '../../src/exec/physical.js';
+import { OPERATORS, describeNode, stateSpecOf } from '../../src/exec/operators.js';
+import { physicalChildren, withChildren } from '../../src/physical/shapes.js';
+import type { PhysicalPlan } from '../../src/physical/physical.js';
 import { planIncremental } from '../../src/plan/streaming.js';
 
 const spark = SparkSession.builder.appName('operators').getOrCreate();

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import '../../src/exec/functions/operators.js';
-import { callScalar } from '../../src/exec/functions/bind.js';
-import { evalConstant } from '../../src/exec/interpret.js';
-import type { Bound } from '../../src/exec/bound.js';
+import '../../src/expressions/functions/operators.js';
+import { callScalar } from '../../src/expressions/functions/bind.js';
+import { evalConstant } from '../../src/expressions/interpret.js';
+import type { Bound } from '../../src/expressions/bound.js';
 import { DoubleType, IntegerType, NullType, StringType, BooleanType, type DataType } from '../../src/core/types.js';
 
 const ctx = { timeZone: 'UTC', nowMicros: 0 };

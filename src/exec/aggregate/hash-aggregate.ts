@@ -2,7 +2,7 @@ import { SpateError } from '../../core/errors.js';
 import type { DataType } from '../../core/types.js';
 import type { Vector } from '../../core/vector.js';
 import { KeyIndex } from '../../core/hash/key-index.js';
-import type { AggregateResolution, GroupAccumulator } from './aggregate-function.js';
+import type { AggregateResolution, GroupAccumulator } from '../../expressions/aggregate/aggregate-function.js';
 
 /**
  * Hash aggregation of whole batches: a KeyIndex gives each row its group id

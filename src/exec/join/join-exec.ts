@@ -1,6 +1,6 @@
 import { concatBatches, emptyBatch, lazyTakeBatch, makeBatch, type RecordBatch } from '../../core/batch.js';
 import { StructType } from '../../core/types.js';
-import type { JoinExec } from '../physical.js';
+import type { JoinExec } from '../../physical/physical.js';
 import { evaluate, evaluateScratch, pipelineRunner, scratchRunner, type ExecOptions } from '../pipeline.js';
 import { JoinHashTable } from './hash-table.js';
 import { joinIndices } from './join-indices.js';

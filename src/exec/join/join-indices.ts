@@ -1,12 +1,12 @@
 import { SpateError } from '../../core/errors.js';
 import type { Vector } from '../../core/vector.js';
+import type { JoinType } from '../../physical/physical.js';
 import { JoinHashTable, PROBE_CHUNK } from './hash-table.js';
 import { assembleOuter, rowsWhere } from './assemble.js';
 import { PairSink, type ResidualFn } from './pair-sink.js';
 import { probeLeftDirect } from './probe-left.js';
 
 /** The join types spate executes (Spark's names; `cross` is an inner join with no equi-keys). */
-export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'left_semi' | 'left_anti' | 'cross';
 
 /** Inputs of `joinIndices`. */
 export interface JoinIndicesParams {

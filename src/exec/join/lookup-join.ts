@@ -1,8 +1,8 @@
 import { concatBatches, type RecordBatch } from '../../core/batch.js';
 import { BooleanType, IntegerType } from '../../core/types.js';
 import type { PrimitiveArray, Vector } from '../../core/vector.js';
-import { substituteRefs, type Bound, type BoundCall } from '../bound.js';
-import type { JoinExec, PhysicalPlan } from '../physical.js';
+import { substituteRefs, type Bound, type BoundCall } from '../../expressions/bound.js';
+import type { JoinExec, PhysicalPlan } from '../../physical/physical.js';
 import { evaluate, type ExecOptions } from '../pipeline.js';
 
 /**

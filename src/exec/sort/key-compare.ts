@@ -1,5 +1,5 @@
 import { isTypedStorage, type PrimitiveArray, type Vector } from '../../core/vector.js';
-import { comparator, compareCodePoints } from '../compare.js';
+import { comparator, compareCodePoints } from '../../expressions/compare.js';
 
 export { compareCodePoints };
 

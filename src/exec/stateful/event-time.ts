@@ -1,5 +1,5 @@
 import type { Vector } from '../../core/vector.js';
-import type { EventTimeKey } from '../physical.js';
+import type { EventTimeKey } from '../../physical/physical.js';
 
 /**
  * The event time (microseconds) a key row stands for: a window's end (from

@@ -2,11 +2,12 @@ import { concatBatches, makeBatch, takeBatch, type RecordBatch } from '../../cor
 import { SpateError } from '../../core/errors.js';
 import { StructField, StructType, TimestampType } from '../../core/types.js';
 import { nullVector, takeVector, type Vector } from '../../core/vector.js';
-import type { OutputMode } from '../../sinks/sink.js';
-import type { GroupAccumulator } from '../aggregate/aggregate-function.js';
-import type { SessionAggregateExec } from '../physical.js';
+import type { OutputMode } from '../../core/output-mode.js';
+import type { GroupAccumulator } from '../../expressions/aggregate/aggregate-function.js';
+import type { SessionAggregateExec } from '../../physical/physical.js';
 import { evaluate, pipelineRunner, type ExecOptions } from '../pipeline.js';
-import { groupIds, mergeSessions, refersTo, rowSessions, sessionColumn } from '../session-window.js';
+import { groupIds, mergeSessions, rowSessions, sessionColumn } from '../session-window.js';
+import { refersTo } from '../../expressions/bound.js';
 import type { OperatorState } from './operator-state.js';
 
 /**

@@ -1,10 +1,10 @@
 import { makeBatch, takeBatch, type RecordBatch } from '../../core/batch.js';
 import { IntegerType, StructField, StructType } from '../../core/types.js';
 import { concatVectors, constantVector, lazyTakeVector, takeVector, type Vector } from '../../core/vector.js';
-import type { OutputMode } from '../../sinks/sink.js';
+import type { OutputMode } from '../../core/output-mode.js';
 import { HashAggregator } from '../aggregate/hash-aggregate.js';
-import type { GroupAccumulator } from '../aggregate/aggregate-function.js';
-import type { EventTimeKey, StatefulAggregateExec } from '../physical.js';
+import type { GroupAccumulator } from '../../expressions/aggregate/aggregate-function.js';
+import type { EventTimeKey, StatefulAggregateExec } from '../../physical/physical.js';
 import { expired, notLate } from './event-time.js';
 import { pipelineRunner, type ExecOptions } from '../pipeline.js';
 import type { OperatorState } from './operator-state.js';

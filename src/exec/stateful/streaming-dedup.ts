@@ -2,7 +2,7 @@ import { makeBatch, takeBatch, type RecordBatch } from '../../core/batch.js';
 import { LongType, StructField, StructType } from '../../core/types.js';
 import { constantVector, takeVector, type Vector } from '../../core/vector.js';
 import { distinctIndices } from '../../core/hash/distinct.js';
-import type { EventTimeKey, StreamingDedupExec } from '../physical.js';
+import type { EventTimeKey, StreamingDedupExec } from '../../physical/physical.js';
 import { expired, notLate } from './event-time.js';
 import type { OperatorState } from './operator-state.js';
 

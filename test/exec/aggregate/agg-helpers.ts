@@ -1,10 +1,10 @@
 import { typeEquals, type DataType } from '../../../src/core/types.js';
 import { getValue, vectorFromValues, vectorToArray, type Vector } from '../../../src/core/vector.js';
-import { castFunction } from '../../../src/exec/cast.js';
-import type { ArgInfo } from '../../../src/exec/functions/function.js';
-import type { AggregateResolution } from '../../../src/exec/aggregate/aggregate-function.js';
+import { castFunction } from '../../../src/expressions/cast.js';
+import type { ArgInfo } from '../../../src/expressions/functions/function.js';
+import type { AggregateResolution } from '../../../src/expressions/aggregate/aggregate-function.js';
 import { HashAggregator } from '../../../src/exec/aggregate/hash-aggregate.js';
-import { lookupAggregate } from '../../../src/exec/aggregate/registry.js';
+import { lookupAggregate } from '../../../src/expressions/aggregate/registry.js';
 
 /** Test helpers: resolve an aggregate like the analyzer does and run it. */
 export const ctx = { timeZone: 'UTC', nowMicros: 0 };

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {
   ArrayType, BooleanType, DateType, DecimalType, DoubleType, IntegerType, LongType, MapType, StringType, NullType,
 } from '../../../src/core/types.js';
-import { aggregateNames, isAggregateName, lookupAggregate } from '../../../src/exec/aggregate/registry.js';
+import { aggregateNames, isAggregateName, lookupAggregate } from '../../../src/expressions/aggregate/registry.js';
 import { HashAggregator } from '../../../src/exec/aggregate/hash-aggregate.js';
 import { vectorFromValues, vectorToArray } from '../../../src/core/vector.js';
 import { col, constant, global, resolve, runAgg } from './agg-helpers.js';

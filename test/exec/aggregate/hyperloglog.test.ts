@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { IntegerType, LongType, StringType } from '../../../src/core/types.js';
 import { vectorFromValues, type Vector } from '../../../src/core/vector.js';
-import { HyperLogLogAccumulator, hllEstimate, hllPrecision } from '../../../src/exec/aggregate/hyperloglog.js';
+import { HyperLogLogAccumulator, hllEstimate, hllPrecision } from '../../../src/expressions/aggregate/hyperloglog.js';
 
 const longs = (from: number, n: number): Vector => {
   const values = new Float64Array(n);

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { BooleanType, IntegerType, type DataType } from '../../../src/core/types.js';
 import { getValue, sliceVector, vectorFromValues, type Vector } from '../../../src/core/vector.js';
 import { KeyIndex } from '../../../src/core/hash/key-index.js';
-import type { AggregateResolution, GroupAccumulator } from '../../../src/exec/aggregate/aggregate-function.js';
+import type { AggregateResolution, GroupAccumulator } from '../../../src/expressions/aggregate/aggregate-function.js';
 import { argVectors, col, resolve, type Arg } from './agg-helpers.js';
 
 interface Spec { name: string; args: (v: (number | null)[]) => Arg[]; distinct?: boolean; ignoreNulls?: boolean }

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DoubleType, IntegerType, LongType, StructField, StructType, TimestampType } from '../../../src/core/types.js';
 import { vectorFromValues, vectorToArray } from '../../../src/core/vector.js';
-import { MinMaxAccumulator } from '../../../src/exec/aggregate/min-max.js';
-import { StructMinMaxAccumulator } from '../../../src/exec/aggregate/min-max-struct.js';
+import { MinMaxAccumulator } from '../../../src/expressions/aggregate/min-max.js';
+import { StructMinMaxAccumulator } from '../../../src/expressions/aggregate/min-max-struct.js';
 import { SparkSession, functions as F } from '../../../src/index.js';
 import { MemoryStream } from '../../../src/testing/index.js';
 

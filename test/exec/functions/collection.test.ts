@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callScalar } from '../../../src/exec/functions/bind.js';
-import type { Bound } from '../../../src/exec/bound.js';
+import { callScalar } from '../../../src/expressions/functions/bind.js';
+import type { Bound } from '../../../src/expressions/bound.js';
 import { ArrayType, DoubleType, IntegerType, MapType, NullType, StringType, StructField, StructType, type DataType } from '../../../src/core/types.js';
 import { UTC, arr, dbl, errorCode, int, lit, nul, run, str, typeOf } from './support.js';
 

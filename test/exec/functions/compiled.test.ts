@@ -5,10 +5,10 @@ import { vectorFromValues, vectorToArray } from '../../../src/core/vector.js';
 import {
   ArrayType, BooleanType, DoubleType, IntegerType, StringType, StructField, StructType, TimestampType,
 } from '../../../src/core/types.js';
-import type { Bound } from '../../../src/exec/bound.js';
+import type { Bound } from '../../../src/expressions/bound.js';
 import { compilePipeline } from '../../../src/exec/compile.js';
-import { callScalar } from '../../../src/exec/functions/bind.js';
-import { evalRow } from '../../../src/exec/interpret.js';
+import { callScalar } from '../../../src/expressions/functions/bind.js';
+import { evalRow } from '../../../src/expressions/interpret.js';
 import { UTC, dbl, int, nul, str } from './support.js';
 
 // The compiled pipeline (inline templates, null-safe calls) must agree with the interpreter on every function.

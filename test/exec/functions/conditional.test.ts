@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { callScalar } from '../../../src/exec/functions/bind.js';
+import { callScalar } from '../../../src/expressions/functions/bind.js';
 import { IntegerType, StringType } from '../../../src/core/types.js';
 import { UTC, dbl, int, lit, nul, run, str, typeOf } from './support.js';
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DateType, TimestampType } from '../../../src/core/types.js';
-import { callScalar } from '../../../src/exec/functions/bind.js';
+import { callScalar } from '../../../src/expressions/functions/bind.js';
 import { UTC, bool, date, days, dbl, errorCode, int, lit, long, micros, nul, run, runTz, str, ts, typeOf } from './support.js';
 
 const LA = 'America/Los_Angeles';

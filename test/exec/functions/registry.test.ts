@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { lookupScalar } from '../../../src/exec/functions/index.js';
+import { lookupScalar } from '../../../src/expressions/functions/index.js';
 import * as F from '../../../src/api/functions-scalar.js';
 import { errorCode, run, str } from './support.js';
 

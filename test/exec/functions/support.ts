@@ -1,8 +1,8 @@
 // Shared helpers for the scalar function tests: literals, evaluation of a call, and column evaluation.
-import '../../../src/exec/functions/index.js';
-import { callScalar } from '../../../src/exec/functions/bind.js';
-import { evalConstant, evalRow } from '../../../src/exec/interpret.js';
-import type { Bound } from '../../../src/exec/bound.js';
+import '../../../src/expressions/functions/index.js';
+import { callScalar } from '../../../src/expressions/functions/bind.js';
+import { evalConstant, evalRow } from '../../../src/expressions/interpret.js';
+import type { Bound } from '../../../src/expressions/bound.js';
 import { vectorFromValues } from '../../../src/core/vector.js';
 import { parseDate, parseTimestamp } from '../../../src/core/datetime.js';
 import {

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { DoubleType, IntegerType, LongType, StringType, DateType, BooleanType, StructType, StructField, type DataType } from '../../../src/core/types.js';
-import { joinIndices, type JoinType } from '../../../src/exec/join/join-indices.js';
+import { joinIndices } from '../../../src/exec/join/join-indices.js';
+import type { JoinType } from '../../../src/physical/physical.js';
 import { keyCols, naiveJoin, pairs, sortPairs } from './support.js';
 
 const INT = [IntegerType];

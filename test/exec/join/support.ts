@@ -1,6 +1,6 @@
 import type { DataType } from '../../../src/core/types.js';
 import { vectorFromValues, type Vector } from '../../../src/core/vector.js';
-import type { JoinType } from '../../../src/exec/join/join-indices.js';
+import type { JoinType } from '../../../src/physical/physical.js';
 
 /** Key columns from rows of internal values: `cols(IntegerType, [[1], [2]])`. */
 export function keyCols(types: readonly DataType[], rows: readonly (readonly unknown[])[]): Vector[] {

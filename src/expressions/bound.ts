@@ -98,3 +98,13 @@ export function substituteRefs(e: Bound, env: readonly Bound[]): Bound {
     };
   }
 }
+
+/** True when the expression reads input column `index`. */
+export function refersTo(b: Bound, index: number): boolean {
+  switch (b.kind) {
+    case 'ref': return b.index === index;
+    case 'lit': return false;
+    case 'call': return b.args.some((a) => refersTo(a, index));
+    case 'case': return b.branches.some(([w, t]) => refersTo(w, index) || refersTo(t, index)) || (b.otherwise !== null && refersTo(b.otherwise, index));
+  }
+}

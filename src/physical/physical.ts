@@ -1,8 +1,7 @@
 import type { RecordBatch } from '../core/batch.js';
 import type { StructType } from '../core/types.js';
-import type { Bound } from './bound.js';
-import type { AggregateResolution } from './aggregate/aggregate-function.js';
-import type { JoinType } from './join/join-indices.js';
+import type { Bound } from '../expressions/bound.js';
+import type { AggregateResolution } from '../expressions/aggregate/aggregate-function.js';
 
 /**
  * The executable plan: every expression bound to input column positions and
@@ -201,6 +200,8 @@ export interface UnionExec extends Base { readonly kind: 'union'; readonly child
  * over [left columns, right columns]; `output` maps that concatenation to the
  * result columns (it merges `using` columns).
  */
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'left_semi' | 'left_anti' | 'cross';
+
 export interface JoinExec extends Base {
   readonly kind: 'join';
   readonly left: PhysicalPlan;
@@ -213,5 +214,4 @@ export interface JoinExec extends Base {
   readonly buildSide: 'left' | 'right' | undefined;
 }
 
-// What each kind of node does (children, explain line, execution, state) is its entry in operators.ts.
-export { physicalChildren, withChildren } from './operators.js';
+// A kind's children and rebuild are its line in shapes.ts; what it does (explain line, execution, state) is its entry in exec/operators.ts.
