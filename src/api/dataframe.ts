@@ -10,6 +10,7 @@ import { logicalPlanLines } from '../plan/explain.js';
 import { explainString } from '../exec/explain.js';
 import { toArrowTable } from '../io/arrow.js';
 import type { Analyzed } from '../plan/analyzer.js';
+import type { PhysicalPlan } from '../physical/physical.js';
 import { positionalColumn } from '../plan/bind-expr.js';
 import { alias, column, type Expr } from '../plan/expr.js';
 import { isStreamingPlan, node, type JoinType, type LogicalPlan } from '../plan/logical.js';
@@ -59,6 +60,7 @@ export class DataFrame {
   readonly plan: LogicalPlan;
   readonly sparkSession: SparkSession;
   private analyzed: Analyzed | undefined;
+  private optimized: PhysicalPlan | undefined;
   /** What each physical node did in the last action run on this DataFrame (explain() shows it). */
   private lastRun: OperatorMetrics | undefined;
 
@@ -72,6 +74,12 @@ export class DataFrame {
   analyze(): Analyzed {
     this.analyzed ??= this.sparkSession.analyze(this.plan);
     return this.analyzed;
+  }
+
+  /** @internal The analyzed plan after the optimizer (cached): what actions run and writeStream plans incrementally. */
+  optimizedPlan(): PhysicalPlan {
+    this.optimized ??= this.sparkSession.optimize(this.analyze().plan);
+    return this.optimized;
   }
 
   private derive(plan: LogicalPlan): DataFrame {
@@ -284,11 +292,11 @@ export class DataFrame {
   /** @internal Runs the plan and returns its output as one batch. */
   async collectBatch(): Promise<RecordBatch> {
     this.assertBatch();
-    const a = this.analyze();
+    const plan = this.optimizedPlan();
     const metrics: OperatorMetrics = new Map();
-    const batches = await execute(a.plan, { ...this.sparkSession.execOptions(), metrics });
+    const batches = await execute(plan, { ...this.sparkSession.execOptions(), metrics });
     this.lastRun = metrics;
-    return concatBatches(a.plan.schema, batches);
+    return concatBatches(plan.schema, batches);
   }
 
   /** All rows, as plain objects keyed by column name. */
@@ -303,9 +311,8 @@ export class DataFrame {
   }
   async count(): Promise<number> {
     this.assertBatch();
-    const a = this.analyze();
     const metrics: OperatorMetrics = new Map();
-    const batches = await execute(a.plan, { ...this.sparkSession.execOptions(), metrics });
+    const batches = await execute(this.optimizedPlan(), { ...this.sparkSession.execOptions(), metrics });
     this.lastRun = metrics;
     return batches.reduce((s, b) => s + b.numRows, 0);
   }
@@ -338,7 +345,7 @@ export class DataFrame {
   /** Prints the physical plan (and the logical one when extended). */
   explain(extended = false): void { process.stdout.write(this.explainString(extended)); }
   /** The plan explain() prints; after an action ran on this DataFrame, each node shows its rows in, rows out and time. */
-  explainString(extended = false): string { return explainString(logicalPlanLines(this.plan), this.analyze().plan, extended, this.lastRun); }
+  explainString(extended = false): string { return explainString(logicalPlanLines(this.plan), this.optimizedPlan(), this.optimizedPlan(), extended, this.lastRun); }
 
   /** Saves the DataFrame to files (df.write.mode('overwrite').parquet(path)). */
   get write(): DataFrameWriter {

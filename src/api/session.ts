@@ -8,9 +8,11 @@ import type { FunctionContext } from '../expressions/functions/function.js';
 import { microsFromDate } from '../core/datetime.js';
 import { fromArrowTable } from '../io/arrow.js';
 import { analyze, type Analyzed } from '../plan/analyzer.js';
+import { optimize } from '../plan/optimizer.js';
+import type { PhysicalPlan } from '../physical/physical.js';
 import { node, type LogicalPlan } from '../plan/logical.js';
 import { RuntimeConfig } from './conf.js';
-import { SETTINGS } from './settings.js';
+import { excludedRules, SETTINGS } from './settings.js';
 import { DataFrame } from './dataframe.js';
 import { inferType } from './literal.js';
 import { DataFrameReader } from './reader.js';
@@ -145,6 +147,10 @@ export class SparkSession {
   /** @internal */
   analyze(plan: LogicalPlan): Analyzed {
     return analyze(plan, this.functionContext());
+  }
+  /** @internal The optimized plan (spark.sql.optimizer.excludedRules leaves rules out). */
+  optimize(plan: PhysicalPlan): PhysicalPlan {
+    return optimize(plan, excludedRules(this.conf.value(SETTINGS.optimizerExcludedRules) ?? ''));
   }
   /** @internal */
   functionContext(): FunctionContext {

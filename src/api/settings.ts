@@ -1,6 +1,8 @@
 import {
   booleanSetting, bytesSetting, enumSetting, intSetting, stringSetting, timeMsSetting, type Setting,
 } from '../core/settings.js';
+import { SpateError } from '../core/errors.js';
+import { OPTIMIZER_RULES } from '../plan/optimizer.js';
 import { getZone } from '../core/time-zone.js';
 
 /**
@@ -32,6 +34,10 @@ export const SETTINGS = {
     doc: 'only `false` is supported: column names resolve case-insensitively',
     only: false,
     why: 'spate resolves column names case-insensitively',
+  }),
+  optimizerExcludedRules: stringSetting('spark.sql.optimizer.excludedRules', undefined, `a comma-separated list of ${OPTIMIZER_RULES.map((r) => r.name).join(', ')}`, {
+    doc: 'optimizer rules not to run (explain(true) shows the optimized plan)',
+    check: (text) => { excludedRules(text); },
   }),
   codegenWholeStage: booleanSetting('spark.sql.codegen.wholeStage', true, {
     doc: 'compile pipelines to JavaScript; `false` interprets them row by row (the reference path)',
@@ -82,4 +88,17 @@ export function configurationTable(): string {
       return `| \`${s.key}\` | ${dflt} | ${s.accepts.replace(/\|/g, '\\|')} | ${s.doc} |`;
     });
   return ['| key | default | accepts | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** The rule names of spark.sql.optimizer.excludedRules; a name that is no rule fails, naming the rules. */
+export function excludedRules(text: string): Set<string> {
+  const names = text.split(',').map((n) => n.trim()).filter((n) => n !== '');
+  const known = OPTIMIZER_RULES.map((r) => r.name);
+  for (const n of names) {
+    if (!known.includes(n)) {
+      throw new SpateError('INVALID_CONF',
+        `spark.sql.optimizer.excludedRules must be a comma-separated list of optimizer rules (${known.join(', ')}), got '${text}': '${n}' is not one.`);
+    }
+  }
+  return new Set(names);
 }

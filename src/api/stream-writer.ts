@@ -77,7 +77,8 @@ export class DataStreamWriter {
     }
     const analyzed = this.df.analyze();
     checkStreamingPlan(analyzed.plan, this.mode);
-    const { plan, operators, watermarkDelaysMs } = planIncremental(analyzed.plan);
+    const optimized = this.df.optimizedPlan();
+    const { plan, operators, watermarkDelaysMs } = planIncremental(optimized);
     const sink = this.makeSink(options, analyzed.plan.schema);
     const checkpointDir = this.checkpointLocation(options);
     const running = session.streams.checkpointInUse(checkpointDir);
@@ -109,7 +110,7 @@ export class DataStreamWriter {
       watermarkDelaysMs,
       multipleWatermarkPolicy: conf.value(SETTINGS.multipleWatermarkPolicy),
       noDataBatches: conf.value(SETTINGS.noDataMicroBatches),
-    }, this.df.plan, plan);
+    }, this.df.plan, optimized, plan);
     session.streams.register(query, checkpointDir);
     return query;
   }

@@ -24,12 +24,14 @@ const formatMs = (ms: number): string => (ms >= 10 ? `${Math.round(ms)} ms` : `$
 
 /**
  * What df.explain() prints; after a run, with each node's rows in, rows out and time (`metrics`).
- * `parsed` is the parsed logical plan's lines (plan/explain.ts), shown when `extended`.
+ * `parsed` is the parsed logical plan's lines (plan/explain.ts) and `optimized` the plan after the
+ * optimizer (before incremental planning, for a stream), both shown when `extended`, as Spark does.
  */
-export function explainString(parsed: readonly string[], physical: PhysicalPlan, extended: boolean, metrics?: OperatorMetrics): string {
+export function explainString(parsed: readonly string[], optimized: PhysicalPlan, physical: PhysicalPlan, extended: boolean, metrics?: OperatorMetrics): string {
   const out: string[] = [];
   if (extended) {
     out.push('== Parsed Logical Plan ==', ...parsed, '');
+    out.push('== Optimized Logical Plan ==', ...treeLines(optimized), '');
     out.push('== Output ==', physical.schema.fields.map((f) => `${f.name}: ${simpleString(f.dataType)}`).join(', '), '');
   }
   out.push('== Physical Plan ==', ...treeLines(physical, metrics), '');

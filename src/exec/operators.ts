@@ -57,8 +57,10 @@ export const OPERATORS: { readonly [K in PhysicalPlan['kind']]: OperatorDef<K> }
     },
   },
   fileScan: {
-    describe: (p) => `FileScan ${p.format} ${names(p.schema)} Location: [${p.paths.join(', ')}]`,
-    execute: async (p, opts) => (await readFiles(p.format, p.paths, p.options, p.schema, { timeZone: opts.timeZone })).batches,
+    describe: (p) => `FileScan ${p.format} ${names(p.schema)}${p.pushedFilters ? ` PushedFilters: ${cols(p.pushedFilters.map(boundDisplay))}` : ''}`
+      + `${p.pruned ? ` ReadSchema: ${names(p.schema)} of ${p.pruned.readSchema.fields.length}` : ''} Location: [${p.paths.join(', ')}]`,
+    execute: async (p, opts) => (await readFiles(p.format, p.paths, p.options, p.pruned?.readSchema ?? p.schema,
+      { timeZone: opts.timeZone, ...(p.pruned ? { columns: p.pruned.columns } : {}) })).batches,
   },
   dataSourceScan: {
     describe: (p) => `Scan ${p.description} ${names(p.schema)}`,

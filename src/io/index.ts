@@ -1,5 +1,5 @@
 /** The io layer's public door: file formats, file listing, partition layout and Arrow interop. */
-export { readFiles, readFile, inferSchemaSync, type FileFormat } from './read.js';
+export { readFiles, readFile, readsColumnSubset, inferSchemaSync, type FileFormat, type ReadContext } from './read.js';
 export { writeFiles, type SaveMode } from './write.js';
 export { listInputFiles, listInputFilesSync, type InputFile } from './list-files.js';
 export { SourceOptions, toOptions, type ParseMode } from './options.js';

@@ -54,7 +54,7 @@ export async function readFiles(
   paths: readonly string[],
   options: OptionsIn,
   schema: StructType | undefined,
-  ctx: { timeZone: string },
+  ctx: ReadContext,
 ): Promise<{ schema: StructType; batches: RecordBatch[] }> {
   const o = toOptions(options);
   const files = await listInputFiles(paths, o);
@@ -70,9 +70,32 @@ export async function readFiles(
   const full = schema
     ? StructType([...schema.fields, ...partFields.filter((p) => !schema.fields.some((f) => f.name.toLowerCase() === p.name.toLowerCase()))])
     : StructType([...dataSchema.fields, ...partFields]);
+  const out = ctx.columns === undefined ? full : StructType(ctx.columns.map((i) => full.fields[i]!));
   const batches: RecordBatch[] = [];
   for (const f of files) batches.push(await readFile(format, f, o, full, ctx));
-  return { schema: full, batches: batches.length > 0 ? batches : [emptyBatch(full)] };
+  return { schema: out, batches: batches.length > 0 ? batches : [emptyBatch(out)] };
+}
+
+/**
+ * How a file is read: the session time zone and, when the plan needs only some
+ * of the schema's columns (the optimizer's ColumnPruning), their positions in
+ * the schema, in output order.
+ */
+export interface ReadContext { readonly timeZone: string; readonly columns?: readonly number[] }
+
+/**
+ * True when reading only some columns of this format gives the same values in
+ * them as reading all: parquet (column chunks are read by name), and json in
+ * PERMISSIVE mode with no corrupt-record column (a record with a bad value in a
+ * column not read would otherwise be corrupt, or dropped, or fail the read).
+ * csv and text are parsed whole in any case.
+ */
+export function readsColumnSubset(format: FileFormat, options: OptionsIn, schema: StructType): boolean {
+  if (format === 'parquet') return true;
+  if (format !== 'json') return false;
+  const o = toOptions(options);
+  const corrupt = o.string('columnNameOfCorruptRecord', '_corrupt_record');
+  return o.string('mode', 'PERMISSIVE').toUpperCase() === 'PERMISSIVE' && !schema.fields.some((f) => f.name === corrupt);
 }
 
 function readTextSync(path: string): string {
@@ -132,22 +155,28 @@ export async function readFile(
   file: InputFile | string,
   options: OptionsIn,
   schema: StructType,
-  ctx: { timeZone: string },
+  ctx: ReadContext,
 ): Promise<RecordBatch> {
   const o = toOptions(options);
   const f: InputFile = typeof file === 'string' ? { path: file, size: 0, mtimeMs: 0, partitionValues: {} } : file;
   const partKeys = Object.keys(f.partitionValues);
   const isPart = (name: string) => partKeys.some((k) => k.toLowerCase() === name.toLowerCase());
-  const dataSchema = StructType(schema.fields.filter((x) => !isPart(x.name)));
-  const data = await readDataFile(format, f.path, o, dataSchema, ctx.timeZone);
+  const wanted = ctx.columns === undefined ? schema.fields : ctx.columns.map((i) => schema.fields[i]!);
+  const dataFields = schema.fields.filter((x) => !isPart(x.name));
+  // A subset is read only by the formats that read by name (readsColumnSubset); at least one column, so records are still counted.
+  let readFields = dataFields;
+  if (ctx.columns !== undefined && (format === 'parquet' || format === 'json')) {
+    const needed = dataFields.filter((x) => wanted.includes(x));
+    readFields = needed.length > 0 || dataFields.length === 0 ? needed : [dataFields[0]!];
+  }
+  const data = await readDataFile(format, f.path, o, StructType(readFields), ctx.timeZone);
   const n = data.numRows;
-  let d = 0;
-  const columns: Vector[] = schema.fields.map((field) => {
-    if (!isPart(field.name)) return data.columns[d++]!;
+  const columns: Vector[] = wanted.map((field) => {
+    if (!isPart(field.name)) return data.columns[readFields.indexOf(field)]!;
     const key = partKeys.find((k) => k.toLowerCase() === field.name.toLowerCase())!;
     return constantVector(field.dataType, partitionValue(field.dataType, f.partitionValues[key]!, field.name, ctx.timeZone), n);
   });
-  return makeBatch(schema, columns, n);
+  return makeBatch(ctx.columns === undefined ? schema : StructType(wanted), columns, n);
 }
 
 function partitionValue(t: DataType, raw: string, name: string, timeZone: string): unknown {

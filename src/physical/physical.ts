@@ -57,6 +57,13 @@ export interface FileScanExec extends Base {
   readonly format: 'csv' | 'json' | 'text' | 'parquet';
   readonly paths: readonly string[];
   readonly options: Readonly<Record<string, string>>;
+  /**
+   * Set by the optimizer's ColumnPruning: the relation's full schema, of which `schema` is the
+   * columns at positions `columns` (the reader reads only those where its format allows).
+   */
+  readonly pruned?: { readonly readSchema: StructType; readonly columns: readonly number[] };
+  /** Set by PushDownFilters: the conjuncts of the filter above, over `schema` (the filter stays above; explain lists them). */
+  readonly pushedFilters?: readonly Bound[];
 }
 
 /** A bounded read of a broker or database (the logical DataSourceRelation). */

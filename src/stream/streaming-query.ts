@@ -49,6 +49,7 @@ export class StreamingQuery {
     private readonly manager: StreamingQueryManager,
     cfg: MicroBatchConfig,
     private readonly logical: LogicalPlan,
+    private readonly optimized: PhysicalPlan,
     private readonly physical: PhysicalPlan,
   ) {
     this.runId = cfg.runId;
@@ -136,6 +137,6 @@ export class StreamingQuery {
   /** What explain() prints. */
   explainString(extended = false): string {
     const totals = this.execution.operatorTotals;
-    return explainString(logicalPlanLines(this.logical), this.physical, extended, totals.size > 0 ? totals : undefined);
+    return explainString(logicalPlanLines(this.logical), this.optimized, this.physical, extended, totals.size > 0 ? totals : undefined);
   }
 }
