@@ -326,6 +326,8 @@ export class ExpressionParser {
     ts.expectOp('(', `after ${name}`);
     let distinct = false;
     let args: Expr[] = [];
+    const standard = this.standardCallForm(name);
+    if (standard !== undefined) return standard;
     if (!ts.acceptOp(')')) {
       distinct = ts.acceptWord('DISTINCT');
       if (!distinct) ts.acceptWord('ALL');
@@ -348,6 +350,48 @@ export class ExpressionParser {
     if (distinct) opts.distinct = true;
     if (ignoreNulls !== undefined) opts.ignoreNulls = ignoreNulls;
     return call(name, args, opts);
+  }
+
+  /**
+   * The SQL-standard call forms Spark's grammar has, after the `(`: `position(sub IN str)`,
+   * `substring(str FROM pos [FOR len])`, `trim([BOTH | LEADING | TRAILING] [chars] FROM str)`;
+   * undefined (nothing read) when the call is an ordinary one.
+   */
+  private standardCallForm(name: string): Expr | undefined {
+    const ts = this.ts;
+    if (name === 'trim' && (ts.isWord('BOTH') || ts.isWord('LEADING') || ts.isWord('TRAILING')) && !ts.isOp(')', 1) && !ts.isOp(',', 1)) {
+      const side = ts.next().text.toUpperCase();
+      const fn = side === 'LEADING' ? 'ltrim' : side === 'TRAILING' ? 'rtrim' : 'trim';
+      const chars = ts.isWord('FROM') ? undefined : this.bitOr();
+      ts.expectWord('FROM', `in trim(${side} [characters] FROM string)`);
+      const src = this.expression();
+      ts.expectOp(')', 'to close trim(...)');
+      return call(fn, chars === undefined ? [src] : [src, chars]);
+    }
+    if (name !== 'trim' && name !== 'substr' && name !== 'substring' && name !== 'position') return undefined;
+    if (ts.isOp(')')) return undefined;
+    // The first operand is read below the predicates, so `IN` is left for the position form.
+    const first = name === 'position' ? this.bitOr() : this.expression();
+    if (name === 'position' && ts.acceptWord('IN')) {
+      const str = this.bitOr();
+      ts.expectOp(')', 'to close position(...)');
+      return call('locate', [first, str]);
+    }
+    if (name === 'trim' && ts.acceptWord('FROM')) {
+      const src = this.expression();
+      ts.expectOp(')', 'to close trim(...)');
+      return call('trim', [src, first]);
+    }
+    if (name !== 'trim' && name !== 'position' && ts.acceptWord('FROM')) {
+      const args = [first, this.expression()];
+      if (ts.acceptWord('FOR')) args.push(this.expression());
+      ts.expectOp(')', `to close ${name}(...)`);
+      return call(name, args);
+    }
+    const args = [first];
+    while (ts.acceptOp(',')) args.push(this.namedExpression());
+    ts.expectOp(')', `to close ${name}(...)`);
+    return call(name, args);
   }
 
   private caseExpression(): Expr {

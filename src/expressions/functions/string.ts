@@ -156,6 +156,13 @@ function pad(name: 'lpad' | 'rpad'): ScalarFunction {
   return {
     name, minArgs: 2, maxArgs: 3,
     resolve(args) {
+      // Binary input with a binary pad (or none: zero bytes) pads bytes, as Spark's BinaryPad.
+      if (args[0]!.type.kind === 'binary' && (args[2] === undefined || args[2].type.kind === 'binary')) {
+        return {
+          type: BinaryType, argTypes: [undefined, coerceArg(name, 1, args[1]!, IntegerType)],
+          impl: (b: Uint8Array, len: number, p: Uint8Array = ZERO_BYTE) => padBytes(name, b, len, p),
+        };
+      }
       const argTypes = [coerceArg(name, 0, args[0]!, S), coerceArg(name, 1, args[1]!, IntegerType)];
       if (args[2]) argTypes.push(coerceArg(name, 2, args[2], S));
       return {
@@ -171,6 +178,19 @@ function pad(name: 'lpad' | 'rpad'): ScalarFunction {
       };
     },
   };
+}
+
+const ZERO_BYTE = new Uint8Array(1);
+
+function padBytes(name: 'lpad' | 'rpad', b: Uint8Array, len: number, p: Uint8Array): Uint8Array {
+  if (len <= 0) return new Uint8Array(0);
+  if (len <= b.length || p.length === 0) return b.subarray(0, Math.min(len, b.length)).slice();
+  const out = new Uint8Array(len);
+  const fill = len - b.length;
+  const at = name === 'lpad' ? 0 : b.length;
+  for (let i = 0; i < fill; i++) out[at + i] = p[i % p.length]!;
+  out.set(b, name === 'lpad' ? fill : 0);
+  return out;
 }
 
 /** initcap: lower-cases, then upper-cases the first letter of each space-separated word (Spark splits on ' ' only). */

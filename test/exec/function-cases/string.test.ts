@@ -1,0 +1,4 @@
+import { runTable } from '../function-cases.js';
+import { STRING } from './tables/string.js';
+
+runTable(STRING);
