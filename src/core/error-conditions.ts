@@ -49,6 +49,7 @@ export const ERROR_CONDITIONS = {
   DATATYPE_MISMATCH: { message: "\"<c>\" is not a numeric column; <fn>() in groupBy(...).<fn>(...) needs numbers. Use agg(F.<fn>(...)) with a cast.", sqlState: '42K09', sparkCondition: 'DATATYPE_MISMATCH' },
   DATA_LOSS: { message: "<msg> Set option failOnDataLoss=false to skip them with a warning, or keep data longer." },
   DUPLICATED_MAP_KEY: { message: "<fn>(): duplicate map key <...>; keys must be unique (Spark's spark.sql.mapKeyDedupPolicy=EXCEPTION).", sqlState: '23505', sparkCondition: 'DUPLICATED_MAP_KEY' },
+  EXTRACT_FIELD_UNKNOWN: { message: "Cannot extract <field> from <source>: the field is not one of YEAR, QUARTER, MONTH, WEEK, DAY, DAYOFWEEK, DAYOFWEEK_ISO, DOY, HOUR, MINUTE, SECOND (or their abbreviations).", sqlState: '42601', sparkCondition: 'INVALID_EXTRACT_FIELD' },
   EMPTY_AGGREGATION: { message: "agg() needs at least one aggregate, e.g. agg(F.count(\"*\"))." },
   FIELD_NOT_FOUND: { message: "No field '<...>' in struct <...>; fields are: <...>.", sqlState: '42704', sparkCondition: 'FIELD_NOT_FOUND' },
   FILE_NOT_FOUND: { message: "File <abs>, listed in the file sink log <logFile>, does not exist: the output directory was changed outside the sink. Restore the file, or read the data ..." },

@@ -184,7 +184,11 @@ function bindWindowTime(args: readonly Bound[]): Bound {
 }
 
 function bindStruct(exprs: readonly Expr[], args: readonly Bound[]): Bound {
-  const fields = args.map((a, i) => StructField(exprName(exprs[i]!, a, `col${i + 1}`), a.type, a.nullable));
+  // Spark's CreateStruct: a column or an alias gives its name, any other expression is col1, col2, ...
+  const fields = args.map((a, i) => {
+    const e = exprs[i]!;
+    return StructField(e.kind === 'alias' || e.kind === 'column' ? exprName(e, a) : `col${i + 1}`, a.type, a.nullable);
+  });
   return {
     kind: 'call', name: 'struct', args, type: StructType(fields), nullable: false, nullSafe: true,
     impl: (...vals: unknown[]) => vals,

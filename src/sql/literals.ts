@@ -3,7 +3,7 @@ import {
   type DataType,
 } from '../core/types.js';
 import { parseDate, parseTimestamp } from '../core/datetime.js';
-import { literal, type LiteralExpr } from '../plan/expr.js';
+import { literal, type Expr, type LiteralExpr } from '../plan/expr.js';
 
 /**
  * Literal values of Spark SQL text, as spate's internal values.
@@ -75,15 +75,16 @@ function decimalTypeOf(body: string): DataType {
 }
 
 /** `DATE '2024-01-01'`, `TIMESTAMP '2024-01-01 10:00:00'`, `X'0A1B'`: the literal, or a problem description. */
-export function typedLiteral(typeWord: string, text: string): LiteralExpr | string {
+export function typedLiteral(typeWord: string, text: string): Expr | string {
   switch (typeWord.toUpperCase()) {
     case 'DATE': {
       const d = parseDate(text);
       return d === null ? `The value of the typed literal DATE is invalid: '${text}'` : literal(d, DateType);
     }
     case 'TIMESTAMP': case 'TIMESTAMP_LTZ': case 'TIMESTAMP_NTZ': {
+      // Checked here, read at analysis: a time without a zone is in the session time zone, as in Spark.
       const t = parseTimestamp(text);
-      return t === null ? `The value of the typed literal ${typeWord.toUpperCase()} is invalid: '${text}'` : literal(t, TimestampType);
+      return t === null ? `The value of the typed literal ${typeWord.toUpperCase()} is invalid: '${text}'` : { kind: 'cast', child: literal(text, StringType), to: TimestampType };
     }
     case 'X': {
       if (!/^([0-9a-fA-F]{2})*$/.test(text)) return `The value of the binary literal X'${text}' is invalid: it needs an even number of hex digits`;

@@ -34,6 +34,16 @@ const abs: ScalarFunction = {
   },
 };
 
+/**
+ * The type of a decimal(p, s) rounded to `scale` places (Spark's RoundBase, shared by round, bround and
+ * floor/ceil with a scale): one more integral digit for the carry, ceil(9.9) = 10.
+ */
+function roundedDecimalType(t: DataType & { kind: 'decimal' }, scale: number): DataType {
+  const intDigits = t.precision - t.scale + 1;
+  return scale < 0 ? DecimalType(Math.min(Math.max(intDigits, -scale + 1), 38), 0)
+    : DecimalType(Math.min(intDigits + Math.min(t.scale, scale), 38), Math.min(t.scale, scale));
+}
+
 function roundFunction(name: 'round' | 'bround', mode: RoundingMode): ScalarFunction {
   return {
     name, minArgs: 1, maxArgs: 2,
@@ -46,12 +56,7 @@ function roundFunction(name: 'round' | 'bround', mode: RoundingMode): ScalarFunc
         case 'int': return { type: t, argTypes, impl: (x: number) => roundIntegral(x, scale, mode) | 0 };
         case 'long': return { type: t, argTypes, impl: (x: number) => roundIntegral(x, scale, mode) };
         case 'float': return { type: t, argTypes, impl: (x: number) => Math.fround(roundDouble(x, scale, mode)) };
-        case 'decimal': {
-          const intDigits = t.precision - t.scale + 1;
-          const rt = scale < 0 ? DecimalType(Math.min(Math.max(intDigits, -scale + 1), 38), 0)
-            : DecimalType(Math.min(intDigits + Math.min(t.scale, scale), 38), Math.min(t.scale, scale));
-          return { type: rt, argTypes, impl: (x: number) => roundDouble(x, scale, mode) };
-        }
+        case 'decimal': return { type: roundedDecimalType(t, scale), argTypes, impl: (x: number) => roundDouble(x, scale, mode) };
         default: return { type: D, argTypes: [D, ...argTypes.slice(1)], impl: (x: number) => roundDouble(x, scale, mode) };
       }
     },
@@ -76,7 +81,7 @@ function floorCeil(name: 'floor' | 'ceil', op: (x: number) => number, mode: Roun
         const scale = Number(literalArg<number>(name, 1, args[1], 'integer scale') ?? 0);
         const argTypes = [t.kind === 'decimal' || isIntegralKind(t) ? t : D, coerceArg(name, 1, args[1], { kind: 'int' })];
         if (isIntegralKind(t)) return { type: t, argTypes, impl: (x: number) => roundIntegral(x, scale, mode) };
-        return { type: t.kind === 'decimal' ? t : D, argTypes, impl: (x: number) => roundDouble(x, scale, mode) };
+        return { type: t.kind === 'decimal' ? roundedDecimalType(t, scale) : D, argTypes, impl: (x: number) => roundDouble(x, scale, mode) };
       }
       if (t.kind === 'decimal') {
         const rt = t.scale === 0 ? t : DecimalType(Math.min(t.precision - t.scale + 1, 38), 0);

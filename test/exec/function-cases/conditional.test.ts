@@ -1,0 +1,4 @@
+import { runTable } from '../function-cases.js';
+import { CONDITIONAL } from './tables/conditional.js';
+
+runTable(CONDITIONAL);
