@@ -136,7 +136,8 @@ export class DataFrame {
     const existing = this.columns;
     const exprs: Expr[] = existing.map((n, i) => {
       const e = entries.find(([k]) => k.toLowerCase() === n.toLowerCase());
-      return e ? alias(e[1].expr, n) : positionalColumn(i, n);
+      // A replaced column takes the name as given (Spark's withColumns: col.as(colName)).
+      return e ? alias(e[1].expr, e[0]) : positionalColumn(i, n);
     });
     for (const [k, c] of entries) if (!existing.some((n) => n.toLowerCase() === k.toLowerCase())) exprs.push(alias(c.expr, k));
     return this.derive(node({ kind: 'project', child: this.plan, exprs }));

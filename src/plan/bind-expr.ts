@@ -200,6 +200,9 @@ function bindStruct(exprs: readonly Expr[], args: readonly Bound[]): Bound {
 export function exprName(e: Expr, b: Bound, fallback?: string): string {
   if (e.kind === 'alias') return e.names[0]!;
   if (e.kind === 'column') {
+    // A column keeps the name it has in the input, however the reference spelled it (Spark resolves
+    // `select('NAME')` to the attribute `name`).
+    if (b.kind === 'ref' && b.name !== '') return b.name;
     const parts = splitName(e.name);
     return parts[parts.length - 1]!;
   }
