@@ -3,10 +3,11 @@ import { parseDataType, parseSchema } from '../../core/ddl.js';
 import { formatDate, parseDate } from '../../core/datetime.js';
 import { ArrayType, MapType, StringType, StructField, StructType, simpleString, type DataType } from '../../core/types.js';
 import { formatDouble, formatFloat } from '../cast.js';
-import { argTypeError, coerceArg, literalArg } from './checks.js';
+import { argTypeError, coerceArg, constValue, literalArg } from './checks.js';
 import { parseTimestampIn } from './datetime.js';
 import { formatMicros } from '../../core/datetime-pattern.js';
-import type { FunctionContext, ScalarFunction } from './function.js';
+import { parseDateWithPattern, parseWithPattern } from '../../core/datetime-parse.js';
+import type { ArgInfo, FunctionContext, ScalarFunction } from './function.js';
 import { JsonNumber, parseJson, writeJson, type JsonValue } from './json-parse.js';
 import { register } from './registry.js';
 import { getZone, type Zone } from '../../core/time-zone.js';
@@ -43,20 +44,62 @@ function decodeBase64(s: string): Uint8Array | null {
   return /^[A-Za-z0-9+/\s]*={0,2}$/.test(s) ? new Uint8Array(Buffer.from(s, 'base64')) : null;
 }
 
-/** Converts a parsed JSON value to the internal value of `t`; a value of the wrong shape becomes null. */
-function converter(t: DataType, zone: Zone): Converter {
+/** The options of from_json / to_json that spate reads: the date and timestamp patterns. */
+interface JsonFormats { readonly timestampFormat?: string; readonly dateFormat?: string }
+
+/** The options argument, a constant map('timestampFormat', 'dd/MM/yyyy', ...); keys case-insensitive as in Spark. */
+function jsonFormats(fn: string, a: ArgInfo | undefined): JsonFormats {
+  if (a === undefined) return {};
+  const m = constValue(a);
+  if (!(m instanceof Map)) {
+    throw new AnalysisException('DATATYPE_MISMATCH', `${fn}() options must be a constant map of strings such as map('timestampFormat', 'dd/MM/yyyy'), got ${a.display}.`);
+  }
+  const get = (key: string): string | undefined => {
+    for (const [k, v] of m) if (String(k).toLowerCase() === key.toLowerCase() && v !== null) return String(v);
+    return undefined;
+  };
+  const timestampFormat = get('timestampFormat');
+  const dateFormat = get('dateFormat');
+  return { ...(timestampFormat !== undefined ? { timestampFormat } : {}), ...(dateFormat !== undefined ? { dateFormat } : {}) };
+}
+
+/**
+ * Converts a parsed JSON value to the internal value of `t`; a value of the wrong shape becomes null, and
+ * an array or map holding one makes the whole array or map null (Spark's parser fails the record there).
+ */
+function converter(t: DataType, zone: Zone, fmt: JsonFormats = {}): Converter {
   switch (t.kind) {
     case 'struct': {
-      const fs = t.fields.map((f) => [f.name, converter(f.dataType, zone)] as const);
+      const fs = t.fields.map((f) => [f.name, converter(f.dataType, zone, fmt)] as const);
       return (v) => (v instanceof Map ? fs.map(([n, c]) => { const x = v.get(n); return x === undefined || x === null ? null : c(x); }) : null);
     }
     case 'array': {
-      const el = converter(t.elementType, zone);
-      return (v) => (Array.isArray(v) ? v.map((x) => (x === null ? null : el(x))) : null);
+      const el = converter(t.elementType, zone, fmt);
+      return (v) => {
+        if (!Array.isArray(v)) return null;
+        const out = new Array<unknown>(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const x = v[i]!;
+          if (x === null) { out[i] = null; continue; }
+          const c = el(x);
+          if (c === null) return null;
+          out[i] = c;
+        }
+        return out;
+      };
     }
     case 'map': {
-      const val = converter(t.valueType, zone);
-      return (v) => (v instanceof Map ? new Map([...v].map(([k, x]) => [k, x === null ? null : val(x)])) : null);
+      const val = converter(t.valueType, zone, fmt);
+      return (v) => {
+        if (!(v instanceof Map)) return null;
+        const out = new Map<unknown, unknown>();
+        for (const [k, x] of v) {
+          const c = x === null ? null : val(x);
+          if (c === null && x !== null) return null;
+          out.set(k, c);
+        }
+        return out;
+      };
     }
     case 'int': case 'long':
       return (v) => {
@@ -72,9 +115,15 @@ function converter(t: DataType, zone: Zone): Converter {
     case 'boolean': return (v) => (typeof v === 'boolean' ? v : null);
     // A string field takes a non-string JSON value as its JSON text, as Spark does.
     case 'string': return (v) => (typeof v === 'string' ? v : writeJson(v));
-    case 'date': return (v) => (typeof v === 'string' ? parseDate(v.trim()) : null);
-    case 'timestamp':
-      return (v) => (typeof v === 'string' ? parseTimestampIn(v, zone) : v instanceof JsonNumber && v.isIntegral ? v.value * 1e6 : null);
+    case 'date': {
+      const p = fmt.dateFormat;
+      return (v) => (typeof v !== 'string' ? null : p !== undefined ? parseDateWithPattern(v, p) : parseDate(v.trim()));
+    }
+    case 'timestamp': {
+      const p = fmt.timestampFormat;
+      return (v) => (typeof v === 'string' ? (p !== undefined ? parseWithPattern(v, p, zone) : parseTimestampIn(v, zone))
+        : v instanceof JsonNumber && v.isIntegral ? v.value * 1e6 : null);
+    }
     case 'binary': return (v) => (typeof v === 'string' ? decodeBase64(v) : null);
     case 'null': return () => null;
   }
@@ -94,25 +143,27 @@ const fromJson: ScalarFunction = {
       throw new AnalysisException('DATATYPE_MISMATCH',
         `from_json() schema '${schemaText}' is ${simpleString(t)}; it must be a struct, array or map, e.g. 'a INT, b STRING' or 'array<int>'.`);
     }
-    const conv = converter(t, zoneOf(ctx));
+    const conv = converter(t, zoneOf(ctx), jsonFormats('from_json', args[2]));
     const allNull = t.kind === 'struct' ? t.fields.map(() => null) : null;
+    // An object where an array of structs is expected is read as an array of that one struct, as in Spark.
+    const wrapObject = t.kind === 'array' && t.elementType.kind === 'struct';
     return {
       type: t, nullable: true, argTypes: [coerceArg('from_json', 0, args[0]!, StringType), undefined, undefined],
       impl: (s: string) => {
         const v = parseJson(s);
         // PERMISSIVE mode: a malformed record gives a struct of nulls (Spark 3.0+), null for arrays and maps.
         if (v === undefined) return allNull && allNull.slice();
-        return v === null ? null : conv(v);
+        return v === null ? null : conv(wrapObject && v instanceof Map ? [v] : v);
       },
     };
   },
 };
 
 /** A writer of internal values of `t` as JSON text. */
-function writer(t: DataType, zone: Zone): (v: any) => string {
+function writer(t: DataType, zone: Zone, fmt: JsonFormats = {}): (v: any) => string {
   switch (t.kind) {
     case 'struct': {
-      const fs = t.fields.map((f) => [JSON.stringify(f.name), writer(f.dataType, zone)] as const);
+      const fs = t.fields.map((f) => [JSON.stringify(f.name), writer(f.dataType, zone, fmt)] as const);
       return (s: unknown[]) => {
         const parts: string[] = [];
         for (let i = 0; i < fs.length; i++) if (s[i] !== null && s[i] !== undefined) parts.push(`${fs[i]![0]}:${fs[i]![1](s[i])}`);
@@ -120,12 +171,12 @@ function writer(t: DataType, zone: Zone): (v: any) => string {
       };
     }
     case 'array': {
-      const el = writer(t.elementType, zone);
+      const el = writer(t.elementType, zone, fmt);
       return (a: unknown[]) => `[${a.map((x) => (x === null ? 'null' : el(x))).join(',')}]`;
     }
     case 'map': {
       const k = t.keyType.kind === 'string' ? (x: string) => x : keyText(t.keyType, zone);
-      const val = writer(t.valueType, zone);
+      const val = writer(t.valueType, zone, fmt);
       return (m: Map<any, unknown>) => `{${[...m].map(([a, b]) => `${JSON.stringify(k(a))}:${b === null ? 'null' : val(b)}`).join(',')}}`;
     }
     case 'string': return (s: string) => JSON.stringify(s);
@@ -134,8 +185,16 @@ function writer(t: DataType, zone: Zone): (v: any) => string {
     case 'double': return (n: number) => (Number.isFinite(n) ? formatDouble(n) : `"${formatDouble(n)}"`);
     case 'float': return (n: number) => (Number.isFinite(n) ? formatFloat(n) : `"${formatDouble(n)}"`);
     case 'decimal': { const sc = t.scale; return (n: number) => n.toFixed(sc); }
-    case 'date': return (d: number) => `"${formatDate(d)}"`;
-    case 'timestamp': return (ts: number) => `"${formatMicros(ts, "yyyy-MM-dd'T'HH:mm:ss.SSSXXX", zone)}"`;
+    case 'date': {
+      const p = fmt.dateFormat;
+      if (p === undefined) return (d: number) => `"${formatDate(d)}"`;
+      const utc = getZone('UTC');
+      return (d: number) => JSON.stringify(formatMicros(d * 86_400_000_000, p, utc));
+    }
+    case 'timestamp': {
+      const p = fmt.timestampFormat ?? "yyyy-MM-dd'T'HH:mm:ss.SSSXXX";
+      return (ts: number) => JSON.stringify(formatMicros(ts, p, zone));
+    }
     case 'binary': return (b: Uint8Array) => `"${Buffer.from(b).toString('base64')}"`;
     case 'null': return () => 'null';
   }
@@ -151,7 +210,7 @@ const toJson: ScalarFunction = {
   resolve(args, ctx) {
     const t = args[0]!.type;
     if (t.kind !== 'struct' && t.kind !== 'map' && t.kind !== 'array') throw argTypeError('to_json', 0, args[0]!, 'struct, map or array');
-    return { type: StringType, argTypes: [t, undefined], impl: writer(t, zoneOf(ctx)) };
+    return { type: StringType, argTypes: [t, undefined], impl: writer(t, zoneOf(ctx), jsonFormats('to_json', args[1])) };
   },
 };
 
