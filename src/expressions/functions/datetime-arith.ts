@@ -1,6 +1,6 @@
 import { DateType, DoubleType, IntegerType, StringType, TimestampType } from '../../core/types.js';
 import { MICROS_PER_DAY } from '../../core/datetime.js';
-import { coerceArg, literalArg } from './checks.js';
+import { argTypeError, coerceArg, literalArg } from './checks.js';
 import { dateOf, daysInMonth, daysOf, timestampOf, ymd, zoneOf } from './datetime-args.js';
 import { localFields } from '../../core/datetime-pattern.js';
 import type { ScalarFunction } from './function.js';
@@ -19,6 +19,9 @@ function dateArith(name: string, sign: number): ScalarFunction {
     name, minArgs: 2, maxArgs: 2,
     resolve(args, ctx) {
       const conv = dateOf(name, 0, args[0]!, zoneOf(ctx));
+      // The days are an int (or a string read as one); Spark refuses bigint, decimal and double here.
+      const k = args[1]!.type.kind;
+      if (k !== 'int' && k !== 'string' && k !== 'null') throw argTypeError(name, 1, args[1]!, 'int');
       return {
         type: DateType, nullable: true, argTypes: [undefined, coerceArg(name, 1, args[1]!, IntegerType)],
         impl: (v: unknown, n: number) => { const d = conv(v); return d === null ? null : (d + sign * n) | 0; },
