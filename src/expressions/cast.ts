@@ -114,7 +114,11 @@ function toIntegral(from: DataType, bits: 32 | 64): ((v: any) => unknown) | unde
         if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(t)) return null;
         const n = Math.trunc(Number(t));
         if (bits === 32 && (n > 2147483647 || n < -2147483648)) return null;
-        if (bits === 64 && (n > 9223372036854775807 || n < -9223372036854775808)) return null;
+        if (bits === 64 && Math.abs(n) >= 9.2e18) {
+          // Near 2^63 doubles cannot tell 9223372036854775807 from ...808: decide on the exact digits.
+          const whole = BigInt(t.replace(/\..*$/, '').replace(/^([+-]?)$/, '$10'));
+          if (whole > 9223372036854775807n || whole < -9223372036854775808n) return null;
+        }
         return n === 0 ? 0 : n;
       };
     case 'timestamp': return (t: number) => wrap(Math.floor(t / MICROS_PER_SECOND));
