@@ -8,7 +8,7 @@ import { AnalysisException } from '../../core/errors.js';
  * and Java's replacement syntax (`$1`, `\$`) is translated.
  */
 
-const INLINE_FLAGS = /^\(\?([imsux]+)\)/;
+const INLINE_FLAGS = /^\(\?([imsux]*)(?:-([imsux]*))?\)/;
 
 /** Compiles a Java pattern to a JS RegExp with the given extra flags (e.g. 'g'); names `fn` in errors. */
 export function compileJavaRegex(pattern: string, fn: string, extraFlags = ''): RegExp {
@@ -22,6 +22,8 @@ export function compileJavaRegex(pattern: string, fn: string, extraFlags = ''): 
       if (f === 's' && !flags.includes('s')) flags += 's';
       if (f === 'm' && !flags.includes('m')) flags += 'm';
     }
+    // `(?-i)`, `(?i-s)`: flags after the minus are turned off (they are off by default).
+    for (const f of m[2] ?? '') flags = flags.replace(f, '');
   }
   // Java's \Q...\E quoting has no JS form: escape the quoted text instead.
   src = src.replace(/\\Q([\s\S]*?)(?:\\E|$)/g, (_, q: string) => q.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&'));
