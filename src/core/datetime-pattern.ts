@@ -128,7 +128,8 @@ export function formatMicros(micros: number, pattern: string, zone: Zone): strin
         out += n === 3 ? `Q${q}` : n >= 4 ? `${['1st', '2nd', '3rd', '4th'][q - 1]} quarter` : pad(q, n); break;
       }
       case 'E': case 'e': out += n >= 4 ? DAYS[f.dow - 1]! : DAYS[f.dow - 1]!.slice(0, 3); break;
-      case 'F': out += pad(Math.floor((f.day - 1) / 7) + 1, n); break;
+      // Java 8-17 map 'F' to ALIGNED_DAY_OF_WEEK_IN_MONTH (what Spark prints): the day's place in its 7-day block.
+      case 'F': out += pad(((f.day - 1) % 7) + 1, n); break;
       case 'a': out += f.hour < 12 ? 'AM' : 'PM'; break;
       case 'h': out += pad(f.hour % 12 === 0 ? 12 : f.hour % 12, n); break;
       case 'K': out += pad(f.hour % 12, n); break;
@@ -140,8 +141,9 @@ export function formatMicros(micros: number, pattern: string, zone: Zone): strin
       case 'V': out += zone.id; break;
       case 'z': out += zoneShortName(zone, Math.floor(micros / 1000), n >= 4); break;
       case 'O': out += f.offsetMs === 0 ? 'GMT' : 'GMT' + (n >= 4 ? offsetText(f.offsetMs, true, true, false, false) : offsetText(f.offsetMs, true, false, false, true).replace(/^([+-])0(\d)$/, '$1$2')); break;
-      case 'X': out += offsetText(f.offsetMs, n >= 3, n >= 4, true, n === 1); break;
-      case 'x': out += offsetText(f.offsetMs, n >= 3, n >= 4, false, n === 1); break;
+      // Java's widths: 1 +HH[mm], 2 +HHmm, 3 +HH:mm, 4 +HHmm[ss], 5 +HH:mm[:ss].
+      case 'X': out += offsetText(f.offsetMs, n === 3 || n === 5, n >= 4, true, n === 1); break;
+      case 'x': out += offsetText(f.offsetMs, n === 3 || n === 5, n >= 4, false, n === 1); break;
       case 'Z': out += n <= 3 ? offsetText(f.offsetMs, false, false, false, false) : n === 4 ? (f.offsetMs === 0 ? 'GMT' : 'GMT' + offsetText(f.offsetMs, true, false, false, false)) : offsetText(f.offsetMs, true, true, true, false); break;
     }
   }

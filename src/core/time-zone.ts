@@ -101,8 +101,17 @@ export function zoneShortName(zone: Zone, utcMs: number, long = false): string {
 /** A zone suffix after a time of day ('10:00Z', '10:00:00+08:00'); a date's '-05' is not one. */
 const TZ_SUFFIX = /\d:\d{1,2}(?::\d{1,2}(?:\.\d*)?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC)\s*$/i;
 
-/** A string → timestamp read in the session zone unless the text names its own offset (Spark's cast). */
+/** A region zone id after a time of day ('2020-01-01 01:33:33.123Asia/Shanghai', '... America/Los_Angeles'). */
+const REGION_SUFFIX = /^(.*\d)\s*([A-Za-z][A-Za-z_]*\/[A-Za-z_][A-Za-z0-9_+\-/]*)\s*$/;
+
+/** A string → timestamp read in the session zone unless the text names its own offset or zone (Spark's cast). */
 export function parseTimestampIn(s: string, zone: Zone): number | null {
+  const region = REGION_SUFFIX.exec(s.trim());
+  if (region) {
+    let named: Zone;
+    try { named = getZone(region[2]!); } catch { return null; }
+    return parseTimestampIn(region[1]!, named);
+  }
   if (zone.fixed) return parseTimestamp(s, zone.offsetMs(0) / 60_000);
   const utc = parseTimestamp(s, 0);
   if (utc === null || TZ_SUFFIX.test(s.trim())) return utc;

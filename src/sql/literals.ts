@@ -2,7 +2,8 @@ import {
   BinaryType, DateType, DecimalType, DoubleType, FloatType, IntegerType, LongType, StringType, TimestampType,
   type DataType,
 } from '../core/types.js';
-import { parseDate, parseTimestamp } from '../core/datetime.js';
+import { parseDate } from '../core/datetime.js';
+import { getZone, parseTimestampIn } from '../core/time-zone.js';
 import { literal, type Expr, type LiteralExpr } from '../plan/expr.js';
 
 /**
@@ -83,7 +84,7 @@ export function typedLiteral(typeWord: string, text: string): Expr | string {
     }
     case 'TIMESTAMP': case 'TIMESTAMP_LTZ': case 'TIMESTAMP_NTZ': {
       // Checked here, read at analysis: a time without a zone is in the session time zone, as in Spark.
-      const t = parseTimestamp(text);
+      const t = parseTimestampIn(text, getZone('UTC'));
       return t === null ? `The value of the typed literal ${typeWord.toUpperCase()} is invalid: '${text}'` : { kind: 'cast', child: literal(text, StringType), to: TimestampType };
     }
     case 'X': {
