@@ -85,3 +85,23 @@ runAnalyzerTable({
     ['a nullable column stays nullable', () => t().select(F.expr('upper(name)').alias('x')), 'struct<x:string>'],
   ],
 });
+
+runAnalyzerTable({
+  name: 'analyzer: DataFrame operations that rename, drop and combine columns',
+  source: 'Spark Dataset (withColumnRenamed, drop, toDF, unionByName) with the analyzer resolver; DataFrameSuite, DataFrameSetOperationsSuite',
+  rows: [
+    ['withColumnRenamed resolves the old name case-insensitively', () => t().withColumnRenamed('ID', 'key'), 'struct<key:int,name:string,score:double,n:bigint>'],
+    ['withColumnRenamed of a missing column is a no-op', () => t().withColumnRenamed('nope', 'x'), 'struct<id:int,name:string,score:double,n:bigint>'],
+    ['drop of a missing column is a no-op', () => t().drop('nope'), 'struct<id:int,name:string,score:double,n:bigint>'],
+    ['drop resolves case-insensitively', () => t().drop('NAME', 'Score'), 'struct<id:int,n:bigint>'],
+    ['toDF renames every column in order', () => t().toDF('a', 'b', 'c', 'd'), 'struct<a:int,b:string,c:double,d:bigint>'],
+    ['toDF with the wrong number of names', () => t().toDF('a'), fails('NUM_COLUMNS_MISMATCH')],
+    ['selectExpr with a star and an expression', () => t().selectExpr('*', 'id + 1 AS x'), 'struct<id:int,name:string,score:double,n:bigint,x:int>'],
+    ['unionByName matches columns by name, in the first input\'s order', () => t().select('id', 'name').unionByName(t().select('name', 'id')), 'struct<id:int,name:string>'],
+    ['unionByName with allowMissingColumns appends the other side\'s columns', () => t().select('id', 'name').unionByName(t().select('name', 'score'), true), 'struct<id:int,name:string,score:double>'],
+    ['unionByName without allowMissingColumns fails on a missing column', () => t().select('id', 'name').unionByName(t().select('name', 'score')), fails('COLUMN_NOT_FOUND', /id/)],
+    ['orderBy an unknown column', () => t().orderBy('nme'), fails('COLUMN_NOT_FOUND', /Did you mean 'name'/)],
+    ['groupBy a struct field names the key after the field', () => nested().groupBy('s.a').count(), 'struct<a:int,count:bigint>'],
+    ['a join on a name resolves it case-insensitively on both sides', () => t().join(t().select(F.col('ID'), F.col('name').alias('m')), 'Id'), 'struct<id:int,name:string,score:double,n:bigint,m:string>'],
+  ],
+});
