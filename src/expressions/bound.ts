@@ -1,3 +1,4 @@
+import { formatDate } from '../core/datetime.js';
 import type { DataType } from '../core/types.js';
 
 /**
@@ -65,7 +66,10 @@ export interface BoundCase {
 export function boundDisplay(e: Bound): string {
   switch (e.kind) {
     case 'ref': return e.name;
-    case 'lit': return e.value === null ? 'NULL' : typeof e.value === 'string' ? e.value : String(e.value);
+    case 'lit':
+      if (e.value === null) return 'NULL';
+      if (e.type.kind === 'date') return `DATE '${formatDate(e.value as number)}'`;
+      return typeof e.value === 'string' ? e.value : String(e.value);
     case 'call': return e.display;
     case 'case':
       return `CASE ${e.branches.map(([w, t]) => `WHEN ${boundDisplay(w)} THEN ${boundDisplay(t)}`).join(' ')}` +

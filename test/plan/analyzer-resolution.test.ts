@@ -53,7 +53,12 @@ runAnalyzerTable({
     ['IS NULL', () => t().select(F.expr('name IS NULL')), 'struct<(name IS NULL):boolean>'],
     ['an explicit cast', () => t().select(F.expr('CAST(id AS STRING)')), 'struct<CAST(id AS STRING):string>'],
     ['negation', () => t().select(F.expr('-id')), 'struct<(- id):int>'],
+    ['a DATE literal', () => t().select(F.expr("DATE '2024-01-01'")), "struct<DATE '2024-01-01':date>"],
+    ['a TIMESTAMP literal', () => t().select(F.expr("TIMESTAMP '2024-01-01 10:00:00'")), "struct<TIMESTAMP '2024-01-01 10:00:00':timestamp>"],
   ],
+  known: {
+    'a TIMESTAMP literal': "spate reads the literal at analysis (in the session zone) as a cast of its text, and names it so",
+  },
 });
 
 runAnalyzerTable({
