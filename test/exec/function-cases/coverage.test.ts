@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scalarNames } from '../../../src/exec/functions/index.js';
+import { scalarNames } from '../../../src/expressions/functions/index.js';
 import { parseExpression } from '../../../src/sql/index.js';
 import type { Expr } from '../../../src/plan/expr.js';
 import { callNames } from '../function-cases.js';
