@@ -301,6 +301,17 @@ export interface FetchResult {
   readonly nextOffset: number;
 }
 
+/** The broker leading `topic`/`partition` (metadata refreshed and a retriable error when none is known yet). */
+async function leaderOf(c: KafkaJsCluster, topic: string, partition: number): Promise<KafkaJsBroker> {
+  await c.addMultipleTargetTopics([topic]);
+  const nodeId = Object.keys(c.findLeaderForPartitions(topic, [partition]))[0];
+  if (nodeId === undefined) {
+    await c.refreshMetadata();
+    throw Object.assign(new Error(`no leader for '${topic}' partition ${partition}`), { retriable: true });
+  }
+  return c.findBroker({ nodeId });
+}
+
 /** An aborted transaction in a Fetch answer (read_committed): records of `producerId` from `firstOffset` on are aborted until its abort marker. */
 export interface AbortedTransaction {
   readonly producerId: bigint;
@@ -506,14 +517,7 @@ export class KafkaReader {
   /** One Fetch of `topic`/`partition` from `offset` (at most `maxBytes`), records before `offset` and control records dropped. */
   async fetch(topic: string, partition: number, offset: number, maxBytes: number): Promise<FetchResult> {
     return this.run(`fetching '${topic}' partition ${partition} from offset ${offset}`, async (c) => {
-      await c.addMultipleTargetTopics([topic]);
-      const leaders = c.findLeaderForPartitions(topic, [partition]);
-      const nodeId = Object.keys(leaders)[0];
-      if (nodeId === undefined) {
-        await c.refreshMetadata();
-        throw Object.assign(new Error(`no leader for '${topic}' partition ${partition}`), { retriable: true });
-      }
-      const broker = await c.findBroker({ nodeId });
+      const broker = await leaderOf(c, topic, partition);
       let res;
       try {
         res = await broker.fetch({
@@ -546,14 +550,7 @@ export class KafkaReader {
    */
   async fetchRecords(topic: string, partition: number, offset: number, maxBytes: number, retries?: number): Promise<RecordsFetch> {
     return this.run(`fetching '${topic}' partition ${partition} from offset ${offset}`, async (c) => {
-      await c.addMultipleTargetTopics([topic]);
-      const leaders = c.findLeaderForPartitions(topic, [partition]);
-      const nodeId = Object.keys(leaders)[0];
-      if (nodeId === undefined) {
-        await c.refreshMetadata();
-        throw Object.assign(new Error(`no leader for '${topic}' partition ${partition}`), { retriable: true });
-      }
-      const broker = await c.findBroker({ nodeId });
+      const broker = await leaderOf(c, topic, partition);
       const req = broker.lookupRequest(kafkaApiKeys.Fetch, kafkaRequests.Fetch)({
         replicaId: -1, isolationLevel: this.settings.isolationLevel, maxWaitTime: 0, minBytes: 1, maxBytes, rackId: '',
         topics: [{ topic, partitions: [{ partition, fetchOffset: String(offset), maxBytes }] }],

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mariadb from 'mariadb';
 import { freePort } from './nats-support.js';
+import { killAndWait } from '../support/processes.js';
 
 /** Why a private server cannot be made here, or undefined when it can. */
 export function privateMariadbMissing(): string | undefined {
@@ -70,10 +71,7 @@ export class PrivateMariadb {
   async crash(): Promise<void> {
     const p = this.proc;
     this.proc = undefined;
-    if (p === undefined || p.exitCode !== null) return;
-    const exited = new Promise<void>((r) => p.once('exit', () => r()));
-    p.kill('SIGKILL');
-    await exited;
+    await killAndWait(p, 'SIGKILL');
   }
 
   async dispose(): Promise<void> {

@@ -4,10 +4,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import mqtt, { type MqttClient } from 'mqtt';
-import { answers } from '../support/services.js';
 import { freePort } from './nats-support.js';
+import { killAndWait, waitForPort } from '../support/processes.js';
 
 export const MQTT_URL = 'tcp://127.0.0.1:1883';
 
@@ -64,22 +63,15 @@ export class PrivateMosquitto {
     writeFileSync(file, conf);
     chmodSync(file, 0o644);
     this.proc = spawn('mosquitto', ['-c', file], { stdio: 'ignore' });
-    for (let i = 0; i < 200; i++) {
-      if (await answers(this.port, 200)) return this;
-      if (this.proc.exitCode !== null) break;
-      await sleep(25);
-    }
-    throw new Error(`mosquitto on port ${this.port} did not start`);
+    await waitForPort(this.proc, this.port, 'mosquitto');
+    return this;
   }
 
   /** Stops the broker: SIGTERM (it saves its database, with `persist`) and waits for it to exit. */
   async stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const p = this.proc;
     this.proc = undefined;
-    if (p === undefined || p.exitCode !== null) return;
-    const exited = new Promise<void>((r) => p.once('exit', () => r()));
-    p.kill(signal);
-    await exited;
+    await killAndWait(p, signal);
   }
 
   async dispose(): Promise<void> {

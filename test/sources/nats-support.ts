@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connect, headers as natsHeaders, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
-import { answers } from '../support/services.js';
+import { killAndWait, waitForPort } from '../support/processes.js';
 
 export const NATS_URL = 'nats://127.0.0.1:4222';
 
@@ -88,21 +88,14 @@ export class PrivateNatsServer {
     const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.dir];
     if (this.auth !== undefined) args.push('--user', this.auth.user, '--pass', this.auth.pass);
     this.proc = spawn('/usr/sbin/nats-server', args, { stdio: 'ignore' });
-    for (let i = 0; i < 200; i++) {
-      if (await answers(this.port, 200)) return this;
-      if (this.proc.exitCode !== null) break;
-      await sleep(25);
-    }
-    throw new Error(`nats-server on port ${this.port} did not start`);
+    await waitForPort(this.proc, this.port, 'nats-server');
+    return this;
   }
 
   async stop(): Promise<void> {
     const p = this.proc;
     this.proc = undefined;
-    if (p === undefined || p.exitCode !== null) return;
-    const exited = new Promise<void>((r) => p.once('exit', () => r()));
-    p.kill('SIGKILL');
-    await exited;
+    await killAndWait(p, 'SIGKILL');
   }
 
   /** Stops the server and removes its store. */

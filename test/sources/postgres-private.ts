@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { freePort } from './nats-support.js';
+import { killAndWait } from '../support/processes.js';
 
 const BIN = '/usr/lib/postgresql/15/bin';
 
@@ -64,10 +65,7 @@ export class PrivatePostgres {
   async crash(): Promise<void> {
     const p = this.proc;
     this.proc = undefined;
-    if (p === undefined || p.exitCode !== null) return;
-    const exited = new Promise<void>((r) => p.once('exit', () => r()));
-    p.kill('SIGQUIT');
-    await exited;
+    await killAndWait(p, 'SIGQUIT');
   }
 
   async dispose(): Promise<void> {

@@ -6,8 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { answers, uniqueName } from '../support/services.js';
+import { uniqueName } from '../support/services.js';
 import { freePort } from './nats-support.js';
+import { killAndWait, waitForPort } from '../support/processes.js';
 
 export const REDIS_PORT = 6379;
 
@@ -76,22 +77,15 @@ export class PrivateRedisServer {
     if (this.port === 0) this.port = await freePort();
     this.proc = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--dir', this.dir, '--save', '',
       '--appendonly', 'yes', '--appendfsync', 'always', '--daemonize', 'no'], { stdio: 'ignore' });
-    for (let i = 0; i < 200; i++) {
-      if (await answers(this.port, 200)) return this;
-      if (this.proc.exitCode !== null) break;
-      await sleep(25);
-    }
-    throw new Error(`redis-server on port ${this.port} did not start`);
+    await waitForPort(this.proc, this.port, 'redis-server');
+    return this;
   }
 
   /** SIGKILLs the server (no shutdown, no save: what the append-only file holds is what comes back). */
   async stop(): Promise<void> {
     const p = this.proc;
     this.proc = undefined;
-    if (p === undefined || p.exitCode !== null) return;
-    const exited = new Promise<void>((r) => p.once('exit', () => r()));
-    p.kill('SIGKILL');
-    await exited;
+    await killAndWait(p, 'SIGKILL');
   }
 
   /** A plain client on this server; the caller quits it. */
