@@ -6,7 +6,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { functions as F } from '../../src/index.js';
-import { optimizedWith, rowsOf, rowsUnoptimized, spark, tempDir, testRelation, tree, type PlanCase } from './optimizer-support.js';
+import { runPlanCases, optimizedWith, rowsOf, rowsUnoptimized, spark, tempDir, testRelation, tree, type PlanCase } from './optimizer-support.js';
 
 const PRUNE = ['ColumnPruning'];
 let dir = '';
@@ -113,14 +113,7 @@ const CASES: readonly PlanCase[] = [
 
 const norm = (lines: readonly string[]) => lines.map((l) => l.replaceAll(dir, '<dir>'));
 
-for (const c of CASES) {
-  test(`${c.name}: plan in -> plan out, same rows`, async () => {
-    const df = c.df();
-    assert.deepEqual(norm(tree(df.analyze().plan)), c.in, 'the analyzed plan');
-    assert.deepEqual(norm(tree(optimizedWith(df, c.rules))), c.out, 'after the rules');
-    assert.deepEqual(await rowsOf(c.df()), await rowsUnoptimized(c.df));
-  });
-}
+runPlanCases(CASES, norm);
 
 test('the root keeps every column, in order, and the rows are the same', async () => {
   const df = () => parquet().select('c', 'a').where('a > 1');

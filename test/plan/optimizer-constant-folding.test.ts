@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { functions as F, SpateError } from '../../src/index.js';
-import { optimizedWith, rowsOf, rowsUnoptimized, spark, testRelation, tree, type PlanCase } from './optimizer-support.js';
+import { runPlanCases, spark, testRelation, tree, type PlanCase } from './optimizer-support.js';
 
 const FOLD = ['ConstantFolding', 'BooleanSimplification', 'PruneFilters'];
 
@@ -52,14 +52,7 @@ const CASES: readonly PlanCase[] = [
   },
 ];
 
-for (const c of CASES) {
-  test(`${c.name}: plan in -> plan out, same rows`, async () => {
-    const df = c.df();
-    assert.deepEqual(tree(df.analyze().plan), c.in, 'the analyzed plan');
-    assert.deepEqual(tree(optimizedWith(df, c.rules)), c.out, 'after the rules');
-    assert.deepEqual(await rowsOf(c.df()), await rowsUnoptimized(c.df));
-  });
-}
+runPlanCases(CASES);
 
 test('spark.sql.optimizer.excludedRules: a known rule is left out; an unknown name fails naming the rules', () => {
   const df = () => testRelation().where('1 = 1');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { functions as F } from '../../src/index.js';
 import { BooleanSimplification, ConstantFolding, PushPredicateThroughNonJoin, isDeterministic } from '../../src/plan/optimizer.js';
 import type { PhysicalPlan } from '../../src/physical/physical.js';
-import { optimizedWith, rowsOf, rowsUnoptimized, spark, tempDir, testRelation, tree, type PlanCase } from './optimizer-support.js';
+import { runPlanCases, optimizedWith, rowsOf, rowsUnoptimized, spark, tempDir, testRelation, tree, type PlanCase } from './optimizer-support.js';
 
 const PUSH = ['PushPredicateThroughNonJoin'];
 
@@ -77,14 +77,7 @@ const CASES: readonly PlanCase[] = [
   },
 ];
 
-for (const c of CASES) {
-  test(`${c.name}: plan in -> plan out, same rows`, async () => {
-    const df = c.df();
-    assert.deepEqual(tree(df.analyze().plan), c.in, 'the analyzed plan');
-    assert.deepEqual(tree(optimizedWith(df, c.rules)), c.out, 'after the rules');
-    assert.deepEqual(await rowsOf(c.df()), await rowsUnoptimized(c.df));
-  });
-}
+runPlanCases(CASES);
 
 test('FilterPushdownSuite "nondeterministic: can\'t push down filter through project with nondeterministic field" (and with a nondeterministic condition)', () => {
   // spate has no nondeterministic function yet, so the plan is built by hand with a call named rand.

@@ -1,5 +1,7 @@
 // Helpers of the optimizer tests (test/plan/optimizer-*.test.ts): a plan as explain's tree lines, before
 // and after some rules, so each case is a row of data: the DataFrame, the plan in, the plan out.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,4 +45,16 @@ export async function rowsOf(df: DataFrame): Promise<string[]> {
 export async function rowsUnoptimized(build: () => DataFrame): Promise<string[]> {
   spark.conf.set('spark.sql.optimizer.excludedRules', OPTIMIZER_RULES.map((r) => r.name).join(','));
   try { return await rowsOf(build()); } finally { spark.conf.unset('spark.sql.optimizer.excludedRules'); }
+}
+
+/** Runs each case as a test: the analyzed plan is `in`, after the rules it is `out`, and the rows are those of the unoptimized plan. */
+export function runPlanCases(cases: readonly PlanCase[], norm: (lines: string[]) => string[] = (l) => l): void {
+  for (const c of cases) {
+    test(`${c.name}: plan in -> plan out, same rows`, async () => {
+      const df = c.df();
+      assert.deepEqual(norm(tree(df.analyze().plan)), c.in, 'the analyzed plan');
+      assert.deepEqual(norm(tree(optimizedWith(df, c.rules))), c.out, 'after the rules');
+      assert.deepEqual(await rowsOf(c.df()), await rowsUnoptimized(c.df));
+    });
+  }
 }
